@@ -1,0 +1,77 @@
+"""carecoord: care coordination for victims of human trafficking."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from carecoord import cli, web
+from carecoord.accounts import views as account_views
+from carecoord.accounts.admin_views import bp as admin_bp
+from carecoord.accounts.guards import enforce_access, user_for_session
+from carecoord.accounts.models import User
+from carecoord.clients import views as client_views
+from carecoord.database import configure_engine
+from carecoord.extensions import babel, csrf, db, login_manager, migrate
+from carecoord.providers import views as provider_views
+from carecoord.security.keys import init_keys
+from carecoord.trajectories import views as trajectory_views
+from config import load_config
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _templates_dir() -> str:
+    """Top-level templates/ in a checkout; carecoord/templates/ in an installed package."""
+    checkout = PACKAGE_DIR.parent / "templates"
+    return str(checkout if checkout.is_dir() else PACKAGE_DIR / "templates")
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, env: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=_templates_dir(),
+        instance_path=str(PACKAGE_DIR.parent / "instance"),
+    )
+    app.config.from_mapping(load_config(env or os.environ.get("CARECOORD_ENV")))
+    app.config.from_mapping(config or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=web.select_locale,
+        default_translation_directories=str(PACKAGE_DIR / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = _l("Sign in to see this page.")
+    login_manager.session_protection = "basic"
+    init_keys(app)
+    configure_engine(app)
+    web.init_web(app)
+
+    for blueprint in (
+        account_views.bp,
+        admin_bp,
+        provider_views.bp,
+        client_views.bp,
+        trajectory_views.bp,
+    ):
+        app.register_blueprint(blueprint)
+    app.before_request(enforce_access)
+    cli.register(app)
+    return app
+
+
+@login_manager.user_loader
+def load_user(session_identity: str) -> User | None:
+    """The user of a session cookie, refused when the session version has moved on."""
+    public_id, _, version = session_identity.partition(".")
+    return user_for_session(public_id, version)

@@ -1,0 +1,1 @@
+"""Users, roles, regions and municipalities; sign-in and the access guards."""

@@ -1,0 +1,1 @@
+"""The client (presumed victim): encrypted identity, coded facts, duplicate check."""

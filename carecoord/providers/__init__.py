@@ -1,0 +1,1 @@
+"""The care-provider directory of a region (sociale kaart)."""

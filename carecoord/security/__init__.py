@@ -1,0 +1,1 @@
+"""Encryption at rest, blind index and pseudonyms (SECURITY.md)."""

@@ -1,0 +1,1 @@
+"""The care-coordination trajectory: phases, steps, the client file and the caseload."""

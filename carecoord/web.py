@@ -1,0 +1,156 @@
+"""Request plumbing: request ids, security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime
+
+from flask import Flask, current_app, g, render_template, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
+
+from carecoord.accounts.guards import OutOfScope, audit_out_of_scope
+from carecoord.codes import LABELS, N_
+from carecoord.extensions import db
+from carecoord.security.encrypted import Unreadable
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+ERROR_TEXTS = {
+    400: (N_("The request could not be processed"), N_("Reload the page and try again.")),
+    403: (N_("No access"), N_("Your role does not give access to this page.")),
+    404: (N_("Page not found"), N_("This page does not exist, or not for you.")),
+    405: (N_("Not allowed"), N_("This action cannot be done this way.")),
+    409: (
+        N_("Conflict"),
+        N_("Someone else changed this in the meantime. Nothing was saved; check and try again."),
+    ),
+    413: (N_("Too large"), N_("What you sent is too large.")),
+    422: (N_("The input could not be processed"), N_("Check the form and try again.")),
+    429: (N_("Too many attempts"), N_("Wait a moment and try again.")),
+    500: (
+        N_("Something went wrong"),
+        N_("Nothing was saved. Try again; if it keeps happening, contact the administrator."),
+    ),
+    503: (
+        N_("Temporarily unavailable"),
+        N_("The database cannot be reached. Nothing was saved. Try again in a moment."),
+    ),
+}
+
+
+def select_locale() -> str:
+    language = session.get("language")
+    return language if language in current_app.config["LANGUAGES"] else "nl"
+
+
+def init_web(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.before_request(_assign_request_id)
+    app.after_request(_security_headers)
+    app.register_error_handler(OutOfScope, _out_of_scope)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.add_template_filter(_label, "label")
+    app.add_template_filter(_date, "nldate")
+    app.add_template_filter(_datetime, "nldatetime")
+    app.add_template_test(lambda value: isinstance(value, Unreadable), "unreadable")
+    app.context_processor(lambda: {"current_language": str(get_locale() or "nl")})
+
+
+def _assign_request_id() -> None:
+    g.request_id = uuid.uuid4().hex
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint != "static":
+        # Pages may carry client data: never kept by a browser or proxy.
+        headers["Cache-Control"] = "no-store"
+    if current_app.config.get("ENV_NAME") == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if request_id := getattr(g, "request_id", None):
+        headers["X-Request-Id"] = request_id
+    return response
+
+
+def render_error(code: int):
+    title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("errors/error.html", code=code, title=_(title), text=_(text)), code
+
+
+def _out_of_scope(error: OutOfScope):
+    audit_out_of_scope(error)
+    return render_error(404)
+
+
+def _csrf_error(_error: CSRFError):
+    db.session.rollback()
+    return render_error(400)
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    db.session.rollback()
+    return render_error(error.code)
+
+
+def _database_error(error: DBAPIError):
+    db.session.rollback()
+    if error.connection_invalidated or _is_unavailable(error):
+        log.error("database unavailable: %s", type(error.orig).__name__)
+        return render_error(503)
+    log.exception("database error")
+    return render_error(500)
+
+
+def _is_unavailable(error: DBAPIError) -> bool:
+    name = type(error.orig).__name__
+    return name in {"OperationalError", "InterfaceError"} and "locked" not in str(error.orig)
+
+
+def _unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    db.session.rollback()
+    log.exception("unexpected error")
+    return render_error(500)
+
+
+def _label(value: object, kind: str | None = None) -> str:
+    """The translated label of a code: `phase|label` for a member, `"intake"|label("Phase")`."""
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "label"):
+        return _(value.label)
+    for cls, labels in LABELS.items():
+        if (kind is None or cls.__name__ == kind) and str(value) in labels:
+            return _(labels[str(value)])
+    return str(value)
+
+
+def _date(value: date | None, style: str = "long") -> str:
+    return format_date(value, style) if value else ""
+
+
+def _datetime(value: datetime | None, style: str = "medium") -> str:
+    return format_datetime(value, style) if value else ""

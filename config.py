@@ -1,0 +1,189 @@
+"""Configuration chosen by CARECOORD_ENV: development (default), test or production."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = ROOT / "instance"
+KEY_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or malformed; the message names the CARECOORD_ setting."""
+
+
+def _setting(name: str) -> str | None:
+    """Read `name` from the environment, or from the file named by `name`_FILE."""
+    if value := os.environ.get(name):
+        return value.strip()
+    if path := os.environ.get(f"{name}_FILE"):
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(f"{name}_FILE cannot be read: {exc.strerror}") from None
+    return None
+
+
+def decode_key(name: str, value: str) -> bytes:
+    """A 32-byte key from url-safe base64; raises naming the setting when it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise ConfigurationError(f"{name} is malformed: expected url-safe base64") from None
+    if len(raw) != 32:
+        raise ConfigurationError(f"{name} is malformed: expected a 32-byte key")
+    return raw
+
+
+def parse_data_keys(name: str, value: str) -> list[tuple[str, bytes]]:
+    """`id:key,id:key`; the first is the newest and encrypts, all of them decrypt."""
+    keys: list[tuple[str, bytes]] = []
+    for item in value.split(","):
+        key_id, sep, encoded = item.strip().partition(":")
+        if not sep or not KEY_ID_PATTERN.match(key_id):
+            raise ConfigurationError(f"{name} is malformed: expected id:key[,id:key…]")
+        if any(key_id == known for known, _ in keys):
+            raise ConfigurationError(f"{name} is malformed: key id {key_id} appears twice")
+        keys.append((key_id, decode_key(name, encoded)))
+    return keys
+
+
+def new_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+def new_key_id() -> str:
+    return f"k{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(2)}"
+
+
+class Config:
+    ENV_NAME = "base"
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SECRET_KEY: str | None = None
+    DATA_KEYS: list[tuple[str, bytes]] = []
+    BLIND_INDEX_KEY: bytes = b""
+    PSEUDONYM_KEY: bytes = b""
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "carecoord_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    # Argon2id (RFC 9106 second recommended option: 64 MiB, t=3, p=4).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 4
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+    KEY_ROTATION_BATCH = 500
+    SUPPRESSION_THRESHOLD = 5
+    PAGE_SIZE = 25
+
+
+def _database_url(default: str | None) -> str | None:
+    url = _setting("CARECOORD_DATABASE_URL") or default
+    if url and url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False  # the Werkzeug debugger would expose a console; `make run` keeps it off
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    # Cheap hashing in tests only.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    DATA_KEYS = [("test-1", b"\x01" * 32)]
+    BLIND_INDEX_KEY = b"\x02" * 32
+    PSEUDONYM_KEY = b"\x03" * 32
+    KEY_ROTATION_BATCH = 7
+
+
+def _load_secrets_from_environment(cfg: dict) -> None:
+    """Fill the keys from CARECOORD_ settings; raise naming the first missing one."""
+    secret = _setting("CARECOORD_SECRET_KEY")
+    if not secret:
+        raise ConfigurationError("CARECOORD_SECRET_KEY is missing")
+    if len(secret) < 32:
+        raise ConfigurationError("CARECOORD_SECRET_KEY is malformed: use at least 32 characters")
+    cfg["SECRET_KEY"] = secret
+    data_keys = _setting("CARECOORD_DATA_KEYS")
+    if not data_keys:
+        raise ConfigurationError("CARECOORD_DATA_KEYS is missing")
+    cfg["DATA_KEYS"] = parse_data_keys("CARECOORD_DATA_KEYS", data_keys)
+    for setting, field in (
+        ("CARECOORD_BLIND_INDEX_KEY", "BLIND_INDEX_KEY"),
+        ("CARECOORD_PSEUDONYM_KEY", "PSEUDONYM_KEY"),
+    ):
+        value = _setting(setting)
+        if not value:
+            raise ConfigurationError(f"{setting} is missing")
+        cfg[field] = decode_key(setting, value)
+
+
+def development_keys_file(instance_dir: Path = INSTANCE_DIR) -> Path:
+    """Create instance/keys.json once (mode 0600) and never overwrite it."""
+    path = instance_dir / "keys.json"
+    instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        content = {
+            "CARECOORD_SECRET_KEY": secrets.token_urlsafe(48),
+            "CARECOORD_DATA_KEYS": f"{new_key_id()}:{new_key()}",
+            "CARECOORD_BLIND_INDEX_KEY": new_key(),
+            "CARECOORD_PSEUDONYM_KEY": new_key(),
+        }
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(content, handle, indent=2)
+    return path
+
+
+def load_config(env_name: str | None = None) -> dict:
+    """The settings for CARECOORD_ENV as a dict for `app.config.from_mapping`."""
+    env_name = env_name or os.environ.get("CARECOORD_ENV", "development")
+    classes = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}
+    if env_name not in classes:
+        raise ConfigurationError("CARECOORD_ENV is malformed: use development, test or production")
+    base = classes[env_name]
+    cfg = {key: getattr(base, key) for key in dir(base) if key.isupper()}
+    if env_name == "development":
+        stored = json.loads(development_keys_file().read_text(encoding="utf-8"))
+        for name, value in stored.items():
+            os.environ.setdefault(name, value)
+        cfg["SQLALCHEMY_DATABASE_URI"] = _database_url(f"sqlite:///{INSTANCE_DIR / 'carecoord.db'}")
+        _load_secrets_from_environment(cfg)
+    elif env_name == "production":
+        cfg["SQLALCHEMY_DATABASE_URI"] = _database_url(None)
+        if not cfg["SQLALCHEMY_DATABASE_URI"]:
+            raise ConfigurationError("CARECOORD_DATABASE_URL is missing")
+        _load_secrets_from_environment(cfg)
+    else:
+        cfg["SQLALCHEMY_DATABASE_URI"] = _database_url("sqlite://")
+    return cfg

@@ -1,0 +1,182 @@
+"""Shared fixtures: the app on SQLite and PostgreSQL, a clean database per test, sign-in."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import URL, make_url
+
+from carecoord import create_app
+from carecoord.accounts.models import Municipality, Region, User
+from carecoord.accounts.passwords import hash_password
+from carecoord.audit.models import AuditEntry
+from carecoord.codes import Role
+from carecoord.extensions import db
+
+POSTGRES_ENV = "CARECOORD_TEST_POSTGRES_URL"
+PASSWORD = "correct horse battery staple"
+REGIONS = {
+    "Gooi en Vechtstreek": ("GV", [("Hilversum", "GM0402"), ("Huizen", "GM0406")]),
+    "Rotterdam-Rijnmond": ("RR", [("Rotterdam", "GM0599"), ("Schiedam", "GM0606")]),
+}
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def postgres_admin_url() -> URL | None:
+    raw = os.environ.get(POSTGRES_ENV)
+    if not raw:
+        return None
+    if raw.startswith(("postgresql://", "postgres://")):
+        raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return make_url(raw)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A fresh database per test session: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'carecoord.db'}"
+        return
+    admin = postgres_admin_url()
+    if admin is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENV} is not set: in CI the PostgreSQL run must not skip")
+        pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV} (see README, 'Tests')")
+    name = f"carecoord_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _app(database_url: str) -> Iterator[Flask]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url}, env="test")
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The app with a pushed context and empty tables after the test."""
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """The session's CSRF token, read from the sign-in page as a browser would."""
+    response = client.get("/sign-in")
+    match = CSRF_PATTERN.search(response.get_data(as_text=True))
+    if match is None:
+        response = client.get("/")
+        match = CSRF_PATTERN.search(client.get(response.location or "/").get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
+    """POST a form with the session's CSRF token, like the browser submitting the page."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", csrf_token(client))
+    return client.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def make_region(app: Flask) -> Callable[..., Region]:
+    def make(name: str = "Gooi en Vechtstreek") -> Region:
+        region = db.session.scalar(select(Region).where(Region.name == name))
+        if region is None:
+            code, municipalities = REGIONS.get(name, (name[:2].upper(), []))
+            region = Region(name=name, code=code)
+            for town, cbs in municipalities:
+                region.municipalities.append(Municipality(name=town, cbs_code=cbs))
+            db.session.add(region)
+            db.session.commit()
+        return region
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask, make_region) -> Callable[..., User]:
+    def make(
+        role: str | Role = Role.COORDINATOR,
+        region: str = "Gooi en Vechtstreek",
+        email: str | None = None,
+        name: str = "Test Gebruiker",
+        password: str = PASSWORD,
+    ) -> User:
+        user = User(
+            email=email or f"{Role(role).value}.{uuid.uuid4().hex[:8]}@example.org",
+            name=name,
+            role=Role(role).value,
+            region=make_region(region),
+            password_hash=hash_password(password),
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient) -> Callable[..., object]:
+    def do(user: User, password: str = PASSWORD):
+        response = post(client, "/sign-in", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do
+
+
+@pytest.fixture
+def login_as(make_user, sign_in) -> Callable[..., User]:
+    """Create a user of `role` in `region` and sign in as them through the form."""
+
+    def do(role: str | Role = Role.COORDINATOR, region: str = "Gooi en Vechtstreek") -> User:
+        user = make_user(role, region)
+        sign_in(user)
+        return user
+
+    return do
+
+
+@pytest.fixture
+def audit_entries(app: Flask) -> Callable[[], list[AuditEntry]]:
+    def read() -> list[AuditEntry]:
+        db.session.expire_all()
+        return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+    return read
