@@ -6,9 +6,10 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import URL, make_url
@@ -17,8 +18,12 @@ from carecoord import create_app
 from carecoord.accounts.models import Municipality, Region, User
 from carecoord.accounts.passwords import hash_password
 from carecoord.audit.models import AuditEntry
-from carecoord.codes import Role
+from carecoord.clients.models import Client
+from carecoord.clients.rules import age_band, nationality_group
+from carecoord.codes import ExploitationForm, Gender, Phase, ReferrerType, Role, StepKind
 from carecoord.extensions import db
+from carecoord.security.pseudonyms import blind_index
+from carecoord.trajectories.models import Trajectory, TrajectoryExploitation
 
 POSTGRES_ENV = "CARECOORD_TEST_POSTGRES_URL"
 PASSWORD = "correct horse battery staple"
@@ -180,3 +185,52 @@ def audit_entries(app: Flask) -> Callable[[], list[AuditEntry]]:
         return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
     return read
+
+
+@pytest.fixture
+def make_trajectory(app: Flask, make_region, make_user):
+    """A client with an open trajectory in `region`, built straight from the models."""
+    counter = {"n": 0}
+
+    def make(
+        region: str = "Gooi en Vechtstreek",
+        name: str = "Maria Kowalska",
+        date_of_birth: date | None = date(1994, 5, 17),
+        nationality: str | None = "PL",
+        phase: Phase = Phase.INTAKE,
+        notified_on: date = date(2026, 9, 1),
+        **identity: str,
+    ) -> Trajectory:
+        region_obj = make_region(region)
+        counter["n"] += 1
+        client = Client(
+            region=region_obj,
+            municipality=region_obj.municipalities[0] if region_obj.municipalities else None,
+            gender=Gender.FEMALE.value,
+            nationality_group=nationality_group(nationality).value,
+        )
+        client.name = name
+        client.date_of_birth = date_of_birth
+        client.nationality = nationality
+        for field, value in identity.items():
+            setattr(client, field, value)
+        client.blind_index = blind_index(
+            current_app.extensions["carecoord_keys"].blind_index, region_obj.id, name, date_of_birth
+        )
+        trajectory = Trajectory(
+            client=client,
+            region=region_obj,
+            case_number=f"{region_obj.code}-{notified_on.year}-{uuid.uuid4().hex[:6]}",
+            phase=phase.value,
+            notified_on=notified_on,
+            referrer_type=ReferrerType.POLICE.value,
+            age_band=age_band(date_of_birth, notified_on).value,
+        )
+        trajectory.exploitation.append(TrajectoryExploitation(form=ExploitationForm.SEXUAL.value))
+        db.session.add_all([client, trajectory])
+        db.session.flush()
+        trajectory.add_step(StepKind.NOTIFICATION, author=None, on=notified_on)
+        db.session.commit()
+        return trajectory
+
+    return make

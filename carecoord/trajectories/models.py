@@ -91,10 +91,12 @@ class Trajectory(db.Model):
     def audit_client_id(self) -> int:
         return self.client_id
 
-    def add_step(self, kind: StepKind, *, author: User, on: date, text: str | None = None) -> Step:
+    def add_step(
+        self, kind: StepKind, *, author: User | None, on: date, text: str | None = None
+    ) -> Step:
         step = Step(kind=kind.value, author=author, occurred_on=on)
-        step.trajectory = self
         step.text = text
+        self.steps.append(step)  # through the collection, so the session cascade adds it
         return step
 
 
