@@ -1,0 +1,1 @@
+"""Demo data for development and benchmarks: regions, providers, users and clients."""
