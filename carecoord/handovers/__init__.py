@@ -1,0 +1,1 @@
+"""Help questions and their handovers to care providers (overdracht)."""
