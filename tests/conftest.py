@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from flask import Flask, current_app
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import URL, make_url
@@ -94,8 +95,23 @@ def app(_app: Flask) -> Iterator[Flask]:
                     connection.execute(table.delete())
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Each request runs in its own app context (own `g`, own database session), as in
+    production; the test's own session commits before and is expired after each request."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = RequestIsolatedClient
     return app.test_client()
 
 

@@ -43,11 +43,18 @@ class StepKind(Coded):
     NEEDS_ASSESSED = "needs_assessed"
     CLIENT_INFORMED = "client_informed"
     HELP_QUESTION_ADDED = "help_question_added"
+    HANDOVER_PROPOSED = "handover_proposed"
     HANDOVER_SENT = "handover_sent"
     HANDOVER_ACCEPTED = "handover_accepted"
     HANDOVER_DECLINED = "handover_declined"
     HANDOVER_STARTED = "handover_started"
     HANDOVER_COMPLETED = "handover_completed"
+    HANDOVER_WITHDRAWN = "handover_withdrawn"
+    LEGAL_TRACK = "legal_track"
+    CONSENT_RECORDED = "consent_recorded"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    CLOSURE_CONDITION_CONFIRMED = "closure_condition_confirmed"
+    RESPONSIBLE_CHANGED = "responsible_changed"
     CONTACT_MOMENT = "contact_moment"
     CARE_MEETING = "care_meeting"
     MONITORING_NOTE = "monitoring_note"
@@ -65,11 +72,18 @@ _labelled(
         "needs_assessed": N_("needs assessed"),
         "client_informed": N_("client informed"),
         "help_question_added": N_("help question added"),
+        "handover_proposed": N_("handover proposed"),
         "handover_sent": N_("handover sent"),
         "handover_accepted": N_("handover accepted"),
         "handover_declined": N_("handover declined"),
         "handover_started": N_("handover started"),
         "handover_completed": N_("handover completed"),
+        "handover_withdrawn": N_("handover withdrawn"),
+        "legal_track": N_("legal track updated"),
+        "consent_recorded": N_("consent recorded"),
+        "consent_withdrawn": N_("consent withdrawn"),
+        "closure_condition_confirmed": N_("closure condition confirmed"),
+        "responsible_changed": N_("responsible coordinator changed"),
         "contact_moment": N_("contact moment"),
         "care_meeting": N_("care meeting"),
         "monitoring_note": N_("monitoring note"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from carecoord.accounts.guards import blueprint_roles
 from carecoord.audit.models import Action
@@ -14,26 +14,48 @@ from carecoord.audit.operations import record
 from carecoord.codes import Role
 from carecoord.extensions import db
 from carecoord.trajectories import queries
-from carecoord.trajectories.models import Trajectory
 
 bp = Blueprint("trajectories", __name__, url_prefix="/trajectories")
 blueprint_roles(bp, Role.COORDINATOR)
 
 
 @bp.get("/")
-def index():
-    trajectories = db.session.scalars(
-        queries.scoped(current_user)
-        .options(selectinload(Trajectory.client), selectinload(Trajectory.exploitation))
-        .order_by(Trajectory.notified_on.desc(), Trajectory.id.desc())
-        .limit(200)
-    ).all()
-    return render_template("trajectories/index.html", trajectories=trajectories)
+def index() -> str:
+    page = db.paginate(
+        queries.latest_per_client(current_user),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        max_per_page=current_app.config["PAGE_SIZE"],
+        count=True,
+    )
+    # The list shows names: one entry per page served, never one per name.
+    record(current_user, Action.VIEW, object_type="trajectories", detail="client_list")
+    # Rendered before the commit, which would expire and reload every row; an audit entry
+    # that cannot be written still fails the request before anything is sent.
+    html = render_template("trajectories/index.html", page=page)
+    db.session.commit()
+    return html
 
 
 @bp.get("/<uuid:public_id>")
-def detail(public_id: UUID):
+def detail(public_id: UUID) -> str:
     trajectory = queries.trajectory_or_404(current_user, public_id)
+    others = queries.other_trajectories(current_user, trajectory)
     record(current_user, Action.VIEW, trajectory)
+    html = render_template(
+        "trajectories/detail.html",
+        t=trajectory,
+        client=trajectory.client,
+        others=others,
+        country_name=country_name(trajectory.client.nationality),
+    )
     db.session.commit()
-    return render_template("trajectories/detail.html", t=trajectory, client=trajectory.client)
+    return html
+
+
+def country_name(code: object) -> str | None:
+    """The country of an ISO 3166 code in the current locale; None when unknown or unreadable."""
+    if not isinstance(code, str):
+        return None
+    locale = get_locale()
+    return locale.territories.get(code.upper()) if locale else None
