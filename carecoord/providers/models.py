@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carecoord.accounts.models import Region
 from carecoord.extensions import db
+from carecoord.providers.rules import web_address
 from carecoord.timeutil import utcnow
 
 PROVIDER_NAME_MAX = 200
@@ -50,3 +51,8 @@ class CareProvider(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def website_link(self) -> str | None:
+        """The website as a link target: only an http(s) address is ever made clickable."""
+        return web_address(self.website)
