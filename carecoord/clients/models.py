@@ -38,6 +38,8 @@ class Client(db.Model):
     blind_index: Mapped[bytes | None] = mapped_column(LargeBinary(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The registration form's one-time token: the same form submitted twice creates one client.
+    registration_token: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
 
     _name: Mapped[bytes | None] = mapped_column("name_ct", LargeBinary)
     _date_of_birth: Mapped[bytes | None] = mapped_column("date_of_birth_ct", LargeBinary)
@@ -70,6 +72,11 @@ class Client(db.Model):
         # The public id must exist before any encrypted attribute is set: it is in the AAD.
         self.public_id = kwargs.pop("public_id", None) or uuid.uuid4()
         super().__init__(**kwargs)
+
+    @property
+    def latest_trajectory(self) -> Trajectory | None:  # noqa: F821
+        """The trajectory with the latest notification (the relationship is ordered so)."""
+        return self.trajectories[0] if self.trajectories else None
 
     @property
     def audit_client_id(self) -> int:

@@ -54,3 +54,23 @@ def nationality_group(iso_code: str | None) -> NationalityGroup:
     if code == "NL":
         return NationalityGroup.NL
     return NationalityGroup.EEA if code in EEA else NationalityGroup.NON_EEA
+
+
+# NUL and the bidi embedding/override/isolate controls: they can hide or reorder what a reader
+# sees (Trojan Source), so text containing them is refused, never silently cleaned.
+FORBIDDEN_CHARACTERS = frozenset(
+    ["\x00", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))]
+)
+BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def has_forbidden_characters(text: str) -> bool:
+    return any(ch in FORBIDDEN_CHARACTERS for ch in text)
+
+
+def bsn_is_valid(value: str) -> bool:
+    """Nine ASCII digits passing the "elfproef" (weighted sum divisible by 11, not zero)."""
+    if len(value) != len(BSN_WEIGHTS) or not (value.isascii() and value.isdigit()):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(value, BSN_WEIGHTS, strict=True))
+    return total != 0 and total % 11 == 0
