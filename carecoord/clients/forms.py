@@ -20,13 +20,11 @@ from wtforms import (
     Field,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from carecoord.clients.models import (
     ADDRESS_MAX,
@@ -36,8 +34,9 @@ from carecoord.clients.models import (
     PHONE_MAX,
     V_NUMBER_LEN,
 )
-from carecoord.clients.rules import bsn_is_valid, has_forbidden_characters
+from carecoord.clients.rules import bsn_is_valid
 from carecoord.codes import ExploitationForm, Gender, ReferrerType
+from carecoord.formfields import INVALID_CHOICE, MultiCheckboxField, plain_text
 from carecoord.security.pseudonyms import normalise_name
 from carecoord.timeutil import today
 
@@ -59,20 +58,11 @@ IDENTITY_FIELDS = (
 )
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+$")
 V_NUMBER_SHAPE = re.compile(rf"^[0-9]{{{V_NUMBER_LEN}}}$")
-INVALID_CHOICE = _l("Choose one of the options.")
 
 
 def _strip(value: Any) -> Any:
     """Surrounding whitespace of an identifier is a copy-paste artefact, not content."""
     return value.strip() if isinstance(value, str) else value
-
-
-def plain_text(_form: FlaskForm, field: Field) -> None:
-    """The text rules: NUL and bidi controls are refused; everything else is kept as typed."""
-    if isinstance(field.data, str) and has_forbidden_characters(field.data):
-        raise ValidationError(
-            _("Remove the invisible control characters (NUL or text-direction controls).")
-        )
 
 
 def valid_bsn(_form: FlaskForm, field: Field) -> None:
@@ -100,19 +90,6 @@ def nationality_choices(locale_name: str) -> tuple[tuple[str, str], ...]:
         if len(code) == 2 and code.isalpha() and code not in NOT_A_COUNTRY
     ]
     return tuple(sorted(countries, key=lambda item: (normalise_name(item[1]), item[0])))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as a list of checkboxes (the `field` macro renders it as a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __iter__(self):
-        # The group is required, not each box: `required` on a checkbox means "must be ticked".
-        for option in super().__iter__():
-            option.flags.required = False
-            yield option
 
 
 class RegistrationForm(FlaskForm):

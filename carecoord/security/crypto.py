@@ -28,7 +28,7 @@ def associated_data(table: str, column: str, public_id_bytes: bytes) -> bytes:
 class Keyring:
     """Named data keys; the first is the newest and encrypts, every listed key decrypts."""
 
-    keys: tuple[tuple[str, bytes], ...]
+    keys: tuple[tuple[str, bytes], ...] = field(repr=False)
     _by_id: dict[str, AESGCM] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -38,8 +38,10 @@ class Keyring:
         for key_id, key in self.keys:
             if len(key) != KEY_BYTES:
                 raise ValueError("data keys are 32 bytes")
-            if not key_id or len(key_id.encode()) > MAX_KEY_ID_BYTES:
-                raise ValueError("key ids are 1 to 32 bytes")
+            if not key_id or not key_id.isascii() or len(key_id) > MAX_KEY_ID_BYTES:
+                raise ValueError("key ids are 1 to 32 ASCII characters")
+            if key_id in by_id:
+                raise ValueError("key ids must be unique")
             by_id[key_id] = AESGCM(key)
         object.__setattr__(self, "_by_id", by_id)
 

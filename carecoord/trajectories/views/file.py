@@ -1,22 +1,18 @@
-"""The coordinator's pages: her region's clients and the client file."""
+"""The client list and the client file."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from carecoord.accounts.guards import blueprint_roles
 from carecoord.audit.models import Action
 from carecoord.audit.operations import record
-from carecoord.codes import Role
 from carecoord.extensions import db
 from carecoord.trajectories import queries
-
-bp = Blueprint("trajectories", __name__, url_prefix="/trajectories")
-blueprint_roles(bp, Role.COORDINATOR)
+from carecoord.trajectories.views.blueprint import bp
 
 
 @bp.get("/")

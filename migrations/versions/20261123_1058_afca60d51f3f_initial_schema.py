@@ -1,8 +1,8 @@
-"""foundation
+"""initial schema
 
-Revision ID: 05b6a9eeebb9
+Revision ID: afca60d51f3f
 Revises:
-Create Date: 2026-11-23 10:36:44.328070
+Create Date: 2026-11-23 10:58:07.940568
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "05b6a9eeebb9"
+revision = "afca60d51f3f"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -135,6 +135,7 @@ def upgrade():
         sa.Column("blind_index", sa.LargeBinary(length=16), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("registration_token", sa.Uuid(), nullable=True),
         sa.Column("name_ct", sa.LargeBinary(), nullable=True),
         sa.Column("date_of_birth_ct", sa.LargeBinary(), nullable=True),
         sa.Column("nationality_ct", sa.LargeBinary(), nullable=True),
@@ -157,6 +158,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_clients")),
         sa.UniqueConstraint("public_id", name=op.f("uq_clients_public_id")),
+        sa.UniqueConstraint("registration_token", name=op.f("uq_clients_registration_token")),
     )
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_clients_region_id"), ["region_id"], unique=False)
@@ -178,7 +180,24 @@ def upgrade():
         sa.Column("responsible_id", sa.Integer(), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("closure_reason", sa.String(length=32), nullable=True),
+        sa.Column("left_from_phase", sa.String(length=20), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("intake_completed_on", sa.Date(), nullable=True),
+        sa.Column("assistance_started_on", sa.Date(), nullable=True),
+        sa.Column("monitoring_interval_days", sa.Integer(), nullable=False),
+        sa.Column("next_review_on", sa.Date(), nullable=True),
+        sa.Column("knows_residence_steps_on", sa.Date(), nullable=True),
+        sa.Column("knows_rights_to_services_on", sa.Date(), nullable=True),
+        sa.Column("knows_where_to_get_help_on", sa.Date(), nullable=True),
+        sa.Column("reflection_started_on", sa.Date(), nullable=True),
+        sa.Column("police_report", sa.String(length=20), nullable=True),
+        sa.Column("police_report_on", sa.Date(), nullable=True),
+        sa.Column("residence_permit", sa.String(length=20), nullable=True),
+        sa.Column("residence_permit_on", sa.Date(), nullable=True),
+        sa.Column("criminal_case", sa.String(length=20), nullable=True),
+        sa.Column("criminal_case_on", sa.Date(), nullable=True),
+        sa.Column("appeal_pending", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_trajectories_client_id_clients")
@@ -208,6 +227,144 @@ def upgrade():
         )
 
     op.create_table(
+        "client_informed",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("trajectory_id", sa.Integer(), nullable=False),
+        sa.Column("topic", sa.String(length=20), nullable=False),
+        sa.Column("informed_on", sa.Date(), nullable=False),
+        sa.Column("language", sa.String(length=40), nullable=True),
+        sa.Column("interpreter_used", sa.Boolean(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["users.id"], name=op.f("fk_client_informed_recorded_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectories.id"],
+            name=op.f("fk_client_informed_trajectory_id_trajectories"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_client_informed")),
+        sa.UniqueConstraint(
+            "trajectory_id", "topic", name=op.f("uq_client_informed_trajectory_id")
+        ),
+    )
+    with op.batch_alter_table("client_informed", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_client_informed_trajectory_id"), ["trajectory_id"], unique=False
+        )
+
+    op.create_table(
+        "consents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("public_id", sa.Uuid(), nullable=False),
+        sa.Column("trajectory_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=32), nullable=False),
+        sa.Column("provider_id", sa.Integer(), nullable=True),
+        sa.Column("given_on", sa.Date(), nullable=False),
+        sa.Column("given_by", sa.String(length=20), nullable=False),
+        sa.Column("withdrawn_on", sa.Date(), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["provider_id"],
+            ["care_providers.id"],
+            name=op.f("fk_consents_provider_id_care_providers"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["users.id"], name=op.f("fk_consents_recorded_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectories.id"],
+            name=op.f("fk_consents_trajectory_id_trajectories"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consents")),
+        sa.UniqueConstraint("public_id", name=op.f("uq_consents_public_id")),
+    )
+    with op.batch_alter_table("consents", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_consents_trajectory_id"), ["trajectory_id"], unique=False
+        )
+
+    op.create_table(
+        "form_submissions",
+        sa.Column("token", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("trajectory_id", sa.Integer(), nullable=True),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectories.id"],
+            name=op.f("fk_form_submissions_trajectory_id_trajectories"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_form_submissions_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("token", name=op.f("pk_form_submissions")),
+    )
+    with op.batch_alter_table("form_submissions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_form_submissions_trajectory_id"), ["trajectory_id"], unique=False
+        )
+
+    op.create_table(
+        "help_questions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("public_id", sa.Uuid(), nullable=False),
+        sa.Column("trajectory_id", sa.Integer(), nullable=False),
+        sa.Column("domain", sa.String(length=32), nullable=False),
+        sa.Column("created_on", sa.Date(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("text_ct", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_help_questions_created_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectories.id"],
+            name=op.f("fk_help_questions_trajectory_id_trajectories"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_help_questions")),
+        sa.UniqueConstraint("public_id", name=op.f("uq_help_questions_public_id")),
+    )
+    with op.batch_alter_table("help_questions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_help_questions_trajectory_id"), ["trajectory_id"], unique=False
+        )
+
+    op.create_table(
+        "needs_assessments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("public_id", sa.Uuid(), nullable=False),
+        sa.Column("trajectory_id", sa.Integer(), nullable=False),
+        sa.Column("domain", sa.String(length=32), nullable=False),
+        sa.Column("assessed", sa.Boolean(), nullable=False),
+        sa.Column("has_need", sa.Boolean(), nullable=False),
+        sa.Column("assessed_on", sa.Date(), nullable=True),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note_ct", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["trajectory_id"],
+            ["trajectories.id"],
+            name=op.f("fk_needs_assessments_trajectory_id_trajectories"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_needs_assessments_updated_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_needs_assessments")),
+        sa.UniqueConstraint("public_id", name=op.f("uq_needs_assessments_public_id")),
+        sa.UniqueConstraint(
+            "trajectory_id", "domain", name=op.f("uq_needs_assessments_trajectory_id")
+        ),
+    )
+    with op.batch_alter_table("needs_assessments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_needs_assessments_trajectory_id"), ["trajectory_id"], unique=False
+        )
+
+    op.create_table(
         "steps",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("public_id", sa.Uuid(), nullable=False),
@@ -217,6 +374,7 @@ def upgrade():
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("text_ct", sa.LargeBinary(), nullable=True),
+        sa.Column("participants_ct", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(["author_id"], ["users.id"], name=op.f("fk_steps_author_id_users")),
         sa.ForeignKeyConstraint(
             ["trajectory_id"], ["trajectories.id"], name=op.f("fk_steps_trajectory_id_trajectories")
@@ -240,16 +398,105 @@ def upgrade():
             "trajectory_id", "form", name=op.f("pk_trajectory_exploitation_forms")
         ),
     )
+    op.create_table(
+        "handovers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("public_id", sa.Uuid(), nullable=False),
+        sa.Column("help_question_id", sa.Integer(), nullable=False),
+        sa.Column("provider_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("proposed_on", sa.Date(), nullable=False),
+        sa.Column("sent_on", sa.Date(), nullable=True),
+        sa.Column("accepted_on", sa.Date(), nullable=True),
+        sa.Column("declined_on", sa.Date(), nullable=True),
+        sa.Column("started_on", sa.Date(), nullable=True),
+        sa.Column("completed_on", sa.Date(), nullable=True),
+        sa.Column("withdrawn_on", sa.Date(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("decline_reason_ct", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["help_question_id"],
+            ["help_questions.id"],
+            name=op.f("fk_handovers_help_question_id_help_questions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["provider_id"],
+            ["care_providers.id"],
+            name=op.f("fk_handovers_provider_id_care_providers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_handovers")),
+        sa.UniqueConstraint("public_id", name=op.f("uq_handovers_public_id")),
+    )
+    with op.batch_alter_table("handovers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_handovers_help_question_id"), ["help_question_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_handovers_provider_id"), ["provider_id"], unique=False)
+
+    op.create_table(
+        "handover_status_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("handover_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("changed_on", sa.Date(), nullable=False),
+        sa.Column("changed_by_id", sa.Integer(), nullable=True),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["changed_by_id"],
+            ["users.id"],
+            name=op.f("fk_handover_status_changes_changed_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["handover_id"],
+            ["handovers.id"],
+            name=op.f("fk_handover_status_changes_handover_id_handovers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_handover_status_changes")),
+    )
+    with op.batch_alter_table("handover_status_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_handover_status_changes_handover_id"), ["handover_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("handover_status_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_handover_status_changes_handover_id"))
+
+    op.drop_table("handover_status_changes")
+    with op.batch_alter_table("handovers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_handovers_provider_id"))
+        batch_op.drop_index(batch_op.f("ix_handovers_help_question_id"))
+
+    op.drop_table("handovers")
     op.drop_table("trajectory_exploitation_forms")
     with op.batch_alter_table("steps", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_steps_trajectory_id"))
 
     op.drop_table("steps")
+    with op.batch_alter_table("needs_assessments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_needs_assessments_trajectory_id"))
+
+    op.drop_table("needs_assessments")
+    with op.batch_alter_table("help_questions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_help_questions_trajectory_id"))
+
+    op.drop_table("help_questions")
+    with op.batch_alter_table("form_submissions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_form_submissions_trajectory_id"))
+
+    op.drop_table("form_submissions")
+    with op.batch_alter_table("consents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_consents_trajectory_id"))
+
+    op.drop_table("consents")
+    with op.batch_alter_table("client_informed", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_client_informed_trajectory_id"))
+
+    op.drop_table("client_informed")
     with op.batch_alter_table("trajectories", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_trajectories_one_open_per_client",
