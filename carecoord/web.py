@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from carecoord.accounts.guards import OutOfScope, audit_out_of_scope
 from carecoord.codes import LABELS, N_
-from carecoord.extensions import db
+from carecoord.extensions import db, login_manager
 from carecoord.security.encrypted import Unreadable
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,8 @@ def _database_error(error: DBAPIError):
     db.session.rollback()
     if error.connection_invalidated or _is_unavailable(error):
         log.error("database unavailable: %s", type(error.orig).__name__)
+        # The page must render without the database: the user cannot be loaded either.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
     log.exception("database error")
     return render_error(500)
