@@ -187,3 +187,11 @@ def load_config(env_name: str | None = None) -> dict:
     else:
         cfg["SQLALCHEMY_DATABASE_URI"] = _database_url("sqlite://")
     return cfg
+
+
+if __name__ == "__main__":
+    # `python config.py`: a fresh set of production settings, without a configured app.
+    print(f"CARECOORD_SECRET_KEY={secrets.token_urlsafe(48)}")
+    print(f"CARECOORD_DATA_KEYS={new_key_id()}:{new_key()}")
+    print(f"CARECOORD_BLIND_INDEX_KEY={new_key()}")
+    print(f"CARECOORD_PSEUDONYM_KEY={new_key()}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from carecoord.accounts.cli import users
+from carecoord.accounts.cli import regions, users
 from carecoord.demo.cli import demo
 from carecoord.security.cli import keys
 
 
 def register(app: Flask) -> None:
-    for group in (users, keys, demo):
+    for group in (regions, users, keys, demo):
         app.cli.add_command(group)

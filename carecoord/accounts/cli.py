@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from carecoord.accounts.admin_forms import REGION_CODE_PATTERN
 from carecoord.accounts.forms import EMAIL_PATTERN
-from carecoord.accounts.models import EMAIL_MAX, USER_NAME_MAX, Region, User
+from carecoord.accounts.models import EMAIL_MAX, REGION_NAME_MAX, USER_NAME_MAX, Region, User
 from carecoord.accounts.operations import (
     AccountRefused,
+    create_region,
     create_user,
     deactivate_user,
     normalise_email,
@@ -78,3 +82,23 @@ def deactivate_user_command(email: str) -> None:
         return
     db.session.commit()
     click.echo(f"deactivated {user.email}; open sessions have ended")
+
+
+regions = click.Group("regions", help="Manage regions (the first one, before any admin exists).")
+
+
+@regions.command("create")
+@click.option("--name", required=True, help="e.g. 'Gooi en Vechtstreek'")
+@click.option("--code", required=True, help="2–4 capital letters used in case numbers, e.g. GV")
+def create_region_command(name: str, code: str) -> None:
+    """Create a region, so that the first admin can be created in it with `users create`."""
+    if not re.match(REGION_CODE_PATTERN, code) or not name.strip() or len(name) > REGION_NAME_MAX:
+        raise click.ClickException(
+            f"use a name of 1 to {REGION_NAME_MAX} characters and a code of 2–4 capital letters"
+        )
+    try:
+        region = create_region(name=name.strip(), code=code, actor=None)
+    except AccountRefused as refused:
+        raise click.ClickException(f"{refused.field}: {refused.message}") from None
+    db.session.commit()
+    click.echo(f"created region {region.name} ({region.code})")

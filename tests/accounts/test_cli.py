@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from carecoord.accounts.models import User
+from carecoord.accounts.models import Region, User
 from carecoord.extensions import db
 from tests.accounts.conftest import asks_to_sign_in
 
@@ -161,3 +161,25 @@ def test_deactivating_an_unknown_address_fails(run):
     result = run("users", "deactivate", "--email", "nobody@example.org")
     assert result.exit_code != 0
     assert "no user with e-mail address 'nobody@example.org'" in result.output
+
+
+def test_regions_create_makes_the_first_region(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["regions", "create", "--name", "Midden-Nederland", "--code", "MN"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Region).where(Region.code == "MN")).name == "Midden-Nederland"
+
+
+@pytest.mark.parametrize("code", ["mn", "M", "MNOPQ", "M1"])
+def test_regions_create_refuses_a_malformed_code(app, code):
+    result = app.test_cli_runner().invoke(args=["regions", "create", "--name", "X", "--code", code])
+    assert result.exit_code != 0
+    assert db.session.scalar(select(Region).where(Region.name == "X")) is None
+
+
+def test_regions_create_refuses_a_duplicate(app, make_region):
+    make_region("Gooi en Vechtstreek")
+    result = app.test_cli_runner().invoke(
+        args=["regions", "create", "--name", "Gooi en Vechtstreek", "--code", "GW"]
+    )
+    assert result.exit_code != 0

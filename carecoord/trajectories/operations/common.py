@@ -23,8 +23,12 @@ class DuplicateSubmission(Exception):
 def next_case_number(region: Region, year: int) -> str:
     """`<region code>-<year>-<sequence>`, e.g. GV-2026-0007; the unique index catches a race."""
     prefix = f"{region.code}-{year}-"
+    # Longest first, then highest: "…-10000" comes after "…-9999", which a text max() gets wrong.
     last = db.session.scalar(
-        select(func.max(Trajectory.case_number)).where(Trajectory.case_number.like(prefix + "%"))
+        select(Trajectory.case_number)
+        .where(Trajectory.case_number.like(prefix + "%"))
+        .order_by(func.length(Trajectory.case_number).desc(), Trajectory.case_number.desc())
+        .limit(1)
     )
     sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
