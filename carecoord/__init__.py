@@ -18,7 +18,7 @@ from carecoord.accounts.models import User
 from carecoord.clients import views as client_views
 from carecoord.database import configure_engine
 from carecoord.extensions import babel, csrf, db, login_manager, migrate
-from carecoord.handovers import models as handover_models  # noqa: F401 - maps HelpQuestion
+from carecoord.handovers import views as handover_views
 from carecoord.providers import views as provider_views
 from carecoord.security.keys import init_keys
 from carecoord.trajectories import views as trajectory_views
@@ -64,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, env: str | None = Non
         provider_views.bp,
         client_views.bp,
         trajectory_views.bp,
+        handover_views.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)

@@ -10,6 +10,7 @@ from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -66,6 +67,7 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(_date, "nldate")
     app.add_template_filter(_datetime, "nldatetime")
     app.add_template_test(lambda value: isinstance(value, Unreadable), "unreadable")
+    app.add_template_test(lambda value: isinstance(value, Markup), "markup")
     app.context_processor(lambda: {"current_language": str(get_locale() or "nl")})
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from carecoord.accounts.models import User
 from carecoord.codes import HandoverStatus, LifeDomain
 from carecoord.extensions import db
-from carecoord.handovers.rules import is_open
+from carecoord.handovers.rules import is_open, next_statuses
 from carecoord.providers.models import CareProvider
 from carecoord.security.encrypted import encrypted
 from carecoord.timeutil import utcnow
@@ -65,6 +65,12 @@ class HelpQuestion(db.Model):
         return next((h for h in self.handovers if h.is_open), None)
 
     @property
+    def awaits_another_provider(self) -> bool:
+        """The last handover was declined and none is open: look for another provider."""
+        last = self.handovers[-1] if self.handovers else None
+        return last is not None and last.status_code is HandoverStatus.DECLINED
+
+    @property
     def audit_client_id(self) -> int:
         return self.trajectory.client_id
 
@@ -111,6 +117,16 @@ class Handover(db.Model):
     @property
     def is_open(self) -> bool:
         return is_open(self.status_code)
+
+    @property
+    def latest_on(self) -> date | None:
+        """The latest status date: the next status cannot be dated before it."""
+        dates = [getattr(self, column) for column in STATUS_DATE_COLUMN.values()]
+        return max((d for d in dates if d is not None), default=None)
+
+    @property
+    def next_statuses(self) -> list[HandoverStatus]:
+        return next_statuses(self.status_code)
 
     @property
     def days_to_acceptance(self) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +25,8 @@ SHARING = frozenset({S.SENT})
 
 
 class HandoverRefused(ValueError):
-    """A status change the rules do not allow; `reason` is a code."""
+    """A change the rules do not allow; `reason` is a code: transition_not_allowed, no_consent,
+    date_before_previous, date_in_future or open_handover_exists."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -48,6 +50,11 @@ def is_open(status: HandoverStatus) -> bool:
     return status in OPEN
 
 
+def next_statuses(current: HandoverStatus) -> list[HandoverStatus]:
+    """The statuses `current` may move to, in the order of the process (withdrawn last)."""
+    return [status for status in HandoverStatus if status in TRANSITIONS[current]]
+
+
 def check_handover_transition(
     current: HandoverStatus, target: HandoverStatus, *, consent: ConsentState, on: date
 ) -> None:
@@ -56,3 +63,17 @@ def check_handover_transition(
         raise HandoverRefused("transition_not_allowed")
     if target in SHARING and not consent.valid_on(on):
         raise HandoverRefused("no_consent")
+
+
+def check_status_date(on: date, *, previous: date | None, today: date) -> None:
+    """Raise HandoverRefused unless `on` lies between the previous status date and today."""
+    if on > today:
+        raise HandoverRefused("date_in_future")
+    if previous is not None and on < previous:
+        raise HandoverRefused("date_before_previous")
+
+
+def check_new_handover(existing: Iterable[HandoverStatus]) -> None:
+    """A help question has at most one open handover: refuse a new one while one is open."""
+    if any(is_open(status) for status in existing):
+        raise HandoverRefused("open_handover_exists")
