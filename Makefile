@@ -7,7 +7,7 @@ TRANSLATIONS := carecoord/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format translations extract-messages clean
+.PHONY: run test bench lint format translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+bench: $(VENV)/.installed-dev translations
+	$(BIN)/python -m benchmarks.search
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,7 +48,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --project carecoord --version 0.1.0 -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 clean:

@@ -10,6 +10,8 @@ from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -50,8 +52,10 @@ ERROR_TEXTS = {
 
 
 def select_locale() -> str:
+    """The language chosen in this session, else the default (Dutch)."""
     language = session.get("language")
-    return language if language in current_app.config["LANGUAGES"] else "nl"
+    languages = current_app.config["LANGUAGES"]
+    return language if language in languages else current_app.config["DEFAULT_LANGUAGE"]
 
 
 def init_web(app: Flask) -> None:
@@ -140,7 +144,8 @@ def _unexpected_error(error: Exception):
     return render_error(500)
 
 
-def _label(value: object, kind: str | None = None) -> str:
+@pass_context  # never folded at compile time: the label is in each request's language
+def _label(_context: Context, value: object, kind: str | None = None) -> str:
     """The translated label of a code: `phase|label` for a member, `"intake"|label("Phase")`."""
     if value is None or value == "":
         return ""

@@ -25,6 +25,7 @@ from carecoord.codes import ExploitationForm, Gender, Phase, ReferrerType, Role,
 from carecoord.extensions import db
 from carecoord.security.pseudonyms import blind_index
 from carecoord.trajectories.models import Trajectory, TrajectoryExploitation
+from carecoord.trajectories.operations import next_case_number
 
 POSTGRES_ENV = "CARECOORD_TEST_POSTGRES_URL"
 PASSWORD = "correct horse battery staple"
@@ -69,7 +70,11 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def _app(database_url: str) -> Iterator[Flask]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url}, env="test")
+    # Tests read the English message ids; Dutch, the product's default, is tested explicitly
+    # through the `dutch` fixture and the catalogue tests.
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "DEFAULT_LANGUAGE": "en"}, env="test"
+    )
     with app.app_context():
         db.create_all()
     yield app
@@ -107,6 +112,14 @@ class RequestIsolatedClient(FlaskClient):
         finally:
             _cv_app.reset(token)
             db.session.expire_all()
+
+
+@pytest.fixture
+def dutch(app: Flask) -> Iterator[None]:
+    """The product's default language, Dutch, for a test that checks Dutch text."""
+    app.config["DEFAULT_LANGUAGE"] = "nl"
+    yield
+    app.config["DEFAULT_LANGUAGE"] = "en"
 
 
 @pytest.fixture
@@ -236,7 +249,7 @@ def make_trajectory(app: Flask, make_region, make_user):
         trajectory = Trajectory(
             client=client,
             region=region_obj,
-            case_number=f"{region_obj.code}-{notified_on.year}-{uuid.uuid4().hex[:6]}",
+            case_number=next_case_number(region_obj, notified_on.year),
             phase=phase.value,
             notified_on=notified_on,
             referrer_type=ReferrerType.POLICE.value,

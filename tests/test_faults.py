@@ -45,19 +45,19 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def dutch(message: str) -> str:
+def in_dutch(message: str) -> str:
     with force_locale("nl"):
         return _(message)
 
 
 def test_database_down_gives_the_dutch_503_page_and_then_recovers(
-    app, client, login_as, make_trajectory
+    dutch, app, client, login_as, make_trajectory
 ):
     path = f"/trajectories/{make_trajectory(name='Ana Popescu').public_id}"
     login_as(Role.COORDINATOR)
     entries = count(AuditEntry)
     with app.test_request_context():
-        title = dutch("Temporarily unavailable")
+        title = in_dutch("Temporarily unavailable")
     db.session.rollback()  # no transaction of the test's own stays open during the outage
     with database_down() as failed:
         response = client.get(path)

@@ -99,7 +99,7 @@ def test_sign_in_with_another_sessions_token_is_refused(app, client, make_user):
     assert not signed_in(client)
 
 
-def test_language_switch_without_token_is_refused(client):
+def test_language_switch_without_token_is_refused(dutch, client):
     client.get("/sign-in")
     response = client.post("/language", data={"language": "en", "next": "/sign-in"})
     assert response.status_code == 400

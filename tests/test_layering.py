@@ -14,6 +14,9 @@ MAX_LINES = 400
 PURE = frozenset(
     {
         "carecoord.timeutil",
+        "carecoord.trajectories.intake_rules",
+        "carecoord.providers.rules",
+        "carecoord.clients.rules",
         "carecoord.security.crypto",
         "carecoord.security.pseudonyms",
         "carecoord.reporting.aggregates",

@@ -5,7 +5,7 @@ import pytest
 from carecoord.codes import Role
 
 
-def test_sign_in_page_is_dutch_by_default(client):
+def test_sign_in_page_is_dutch_by_default(dutch, client):
     response = client.get("/sign-in")
     assert response.status_code == 200
     assert '<html lang="nl">' in response.get_data(as_text=True)

@@ -35,7 +35,7 @@ def test_form_page_has_the_three_fieldsets(client, login_as):
     assert 'value="PL"' in page and 'value="EU"' not in page and 'value="001"' not in page
 
 
-def test_nationality_labels_follow_the_language_sorted_by_label(client, login_as):
+def test_nationality_labels_follow_the_language_sorted_by_label(dutch, client, login_as):
     login_as("coordinator")
     dutch = client.get(URL).get_data(as_text=True)
     assert '<option value="DE">Duitsland</option>' in dutch

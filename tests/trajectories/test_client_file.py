@@ -24,7 +24,7 @@ def file_of(client, t) -> str:
     return htmllib.unescape(response.get_data(as_text=True))
 
 
-def test_shows_every_identity_field_in_dutch(client, login_as, make_trajectory):
+def test_shows_every_identity_field_in_dutch(dutch, client, login_as, make_trajectory):
     t = make_trajectory(name="Maria Kowalska", **IDENTITY)
     login_as("coordinator")
 

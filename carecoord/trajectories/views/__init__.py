@@ -1,6 +1,15 @@
 """The coordinator's trajectory pages; importing this package registers every route on `bp`."""
 
-from carecoord.trajectories.views import file
+from carecoord.trajectories.views import (
+    caseload,
+    closure,
+    consent,
+    file,
+    intake,
+    legal,
+    search,
+    steps,
+)
 from carecoord.trajectories.views.blueprint import bp
 
-__all__ = ["bp", "file"]
+__all__ = ["bp", "caseload", "closure", "consent", "file", "intake", "legal", "search", "steps"]

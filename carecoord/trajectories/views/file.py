@@ -1,10 +1,10 @@
-"""The client list and the client file."""
+"""The client file."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from flask import current_app, render_template, request
+from flask import render_template
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -13,24 +13,7 @@ from carecoord.audit.operations import record
 from carecoord.extensions import db
 from carecoord.trajectories import queries
 from carecoord.trajectories.views.blueprint import bp
-
-
-@bp.get("/")
-def index() -> str:
-    page = db.paginate(
-        queries.latest_per_client(current_user),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        max_per_page=current_app.config["PAGE_SIZE"],
-        count=True,
-    )
-    # The list shows names: one entry per page served, never one per name.
-    record(current_user, Action.VIEW, object_type="trajectories", detail="client_list")
-    # Rendered before the commit, which would expire and reload every row; an audit entry
-    # that cannot be written still fails the request before anything is sent.
-    html = render_template("trajectories/index.html", page=page)
-    db.session.commit()
-    return html
+from carecoord.trajectories.views.steps import file_context
 
 
 @bp.get("/<uuid:public_id>")
@@ -44,6 +27,7 @@ def detail(public_id: UUID) -> str:
         client=trajectory.client,
         others=others,
         country_name=country_name(trajectory.client.nationality),
+        **file_context(trajectory),
     )
     db.session.commit()
     return html
