@@ -8,8 +8,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import DateField, Field, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from carecoord.clients.rules import has_forbidden_characters
@@ -49,3 +49,25 @@ class MultiCheckboxField(SelectMultipleField):
         for option in super().__iter__():
             option.flags.required = False
             yield option
+
+
+class NotificationFields:
+    """The notification (aanmelding): date, referrer and forms of exploitation. Shared by the
+    registration of a client and a known client's new trajectory."""
+
+    notified_on = DateField(
+        _l("Date of notification"),
+        default=today,
+        validators=[InputRequired(message=_l("Enter the date of notification."))],
+    )
+    referrer_type = SelectField(
+        _l("Referrer"),
+        default="",
+        validators=[InputRequired(message=_l("Choose who referred the client."))],
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    forms_of_exploitation = MultiCheckboxField(
+        _l("Forms of exploitation"),
+        validators=[DataRequired(message=_l("Choose at least one form of exploitation."))],
+        invalid_choice_message=INVALID_CHOICE,
+    )

@@ -36,7 +36,7 @@ from carecoord.clients.models import (
 )
 from carecoord.clients.rules import bsn_is_valid
 from carecoord.codes import ExploitationForm, Gender, ReferrerType
-from carecoord.formfields import INVALID_CHOICE, MultiCheckboxField, plain_text
+from carecoord.formfields import INVALID_CHOICE, NotificationFields, plain_text
 from carecoord.security.pseudonyms import normalise_name
 from carecoord.timeutil import today
 
@@ -92,24 +92,7 @@ def nationality_choices(locale_name: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(countries, key=lambda item: (normalise_name(item[1]), item[0])))
 
 
-class RegistrationForm(FlaskForm):
-    # Notification
-    notified_on = DateField(
-        _l("Date of notification"),
-        default=today,
-        validators=[InputRequired(message=_l("Enter the date of notification."))],
-    )
-    referrer_type = SelectField(
-        _l("Referrer"),
-        default="",
-        validators=[InputRequired(message=_l("Choose who referred the client."))],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    forms_of_exploitation = MultiCheckboxField(
-        _l("Forms of exploitation"),
-        validators=[DataRequired(message=_l("Choose at least one form of exploitation."))],
-        invalid_choice_message=INVALID_CHOICE,
-    )
+class RegistrationForm(NotificationFields, FlaskForm):
     # Identity: encrypted at rest
     name = StringField(
         _l("Name"),

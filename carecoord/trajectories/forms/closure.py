@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from carecoord.codes import N_, ClosureReason, ExploitationForm, ReferrerType
 from carecoord.formfields import (
     INVALID_CHOICE,
-    MultiCheckboxField,
+    NotificationFields,
     coded_choices,
     plain_text,
 )
@@ -116,24 +116,8 @@ class ReopenForm(DatedChangeForm):
         in_period(field, self.earliest, BEFORE_CLOSURE)
 
 
-class NewTrajectoryForm(DatedChangeForm):
+class NewTrajectoryForm(NotificationFields, DatedChangeForm):
     """The notification of a known client: date, referrer and forms of exploitation."""
-
-    notified_on = DateField(
-        _l("Date of notification"),
-        validators=[InputRequired(message=_l("Enter the date of notification."))],
-    )
-    referrer_type = SelectField(
-        _l("Referrer"),
-        default="",
-        validators=[InputRequired(message=_l("Choose who referred the client."))],
-        invalid_choice_message=INVALID_CHOICE,
-    )
-    forms_of_exploitation = MultiCheckboxField(
-        _l("Forms of exploitation"),
-        validators=[DataRequired(message=_l("Choose at least one form of exploitation."))],
-        invalid_choice_message=INVALID_CHOICE,
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
