@@ -48,7 +48,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --project carecoord --version 0.1.0 -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs '.* .venv' -k _l -k N_ -k lazy_gettext --project carecoord --version 0.1.0 -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 clean:
