@@ -89,6 +89,8 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 10_000
     KEY_ROTATION_BATCH = 500
     SUPPRESSION_THRESHOLD = 5
+    # Where export files go; None means instance/exports (see reporting/exports.py).
+    EXPORT_DIR: str | None = None
     PAGE_SIZE = 25
 
 
@@ -166,6 +168,18 @@ def development_keys_file(instance_dir: Path = INSTANCE_DIR) -> Path:
     return path
 
 
+def _reporting_settings(cfg: dict) -> None:
+    """The suppression threshold (never below 3, SECURITY.md) and the export folder."""
+    if threshold := _setting("CARECOORD_SUPPRESSION_THRESHOLD"):
+        if not threshold.isdigit() or int(threshold) < 3:
+            raise ConfigurationError(
+                "CARECOORD_SUPPRESSION_THRESHOLD is malformed: use a whole number of at least 3"
+            )
+        cfg["SUPPRESSION_THRESHOLD"] = int(threshold)
+    if export_dir := _setting("CARECOORD_EXPORT_DIR"):
+        cfg["EXPORT_DIR"] = export_dir
+
+
 def load_config(env_name: str | None = None) -> dict:
     """The settings for CARECOORD_ENV as a dict for `app.config.from_mapping`."""
     env_name = env_name or os.environ.get("CARECOORD_ENV", "development")
@@ -187,6 +201,7 @@ def load_config(env_name: str | None = None) -> dict:
         _load_secrets_from_environment(cfg)
     else:
         cfg["SQLALCHEMY_DATABASE_URI"] = _database_url("sqlite://")
+    _reporting_settings(cfg)
     return cfg
 
 

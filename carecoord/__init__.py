@@ -20,6 +20,7 @@ from carecoord.database import configure_engine
 from carecoord.extensions import babel, csrf, db, login_manager, migrate
 from carecoord.handovers import views as handover_views
 from carecoord.providers import views as provider_views
+from carecoord.reporting import dashboard_views, export_views, monitor_views
 from carecoord.security.keys import init_keys
 from carecoord.trajectories import views as trajectory_views
 from config import load_config
@@ -65,6 +66,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, env: str | None = Non
         client_views.bp,
         trajectory_views.bp,
         handover_views.bp,
+        export_views.bp,
+        dashboard_views.bp,
+        monitor_views.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(enforce_access)

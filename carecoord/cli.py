@@ -6,9 +6,10 @@ from flask import Flask
 
 from carecoord.accounts.cli import regions, users
 from carecoord.demo.cli import demo
+from carecoord.reporting.cli import comensha
 from carecoord.security.cli import keys
 
 
 def register(app: Flask) -> None:
-    for group in (regions, users, keys, demo):
+    for group in (regions, users, keys, demo, comensha):
         app.cli.add_command(group)

@@ -15,7 +15,7 @@ def test_sign_in_page_is_dutch_by_default(dutch, client):
     ("role", "home"),
     [
         (Role.COORDINATOR, "/trajectories/"),
-        (Role.CHAIN_DIRECTOR, "/region"),
+        (Role.CHAIN_DIRECTOR, "/dashboard/"),
         (Role.ADMIN, "/admin/"),
     ],
 )

@@ -22,7 +22,7 @@ from carecoord.extensions import db, login_manager
 PUBLIC_ENDPOINTS = frozenset({"static", "accounts.sign_in", "accounts.set_language"})
 ALL_ROLES = frozenset(Role)
 # Blueprints whose pages carry client data: a refused attempt there is audited.
-CLIENT_DATA_BLUEPRINTS = frozenset({"clients", "trajectories", "handovers"})
+CLIENT_DATA_BLUEPRINTS = frozenset({"clients", "trajectories", "handovers", "exports"})
 
 _blueprint_roles: dict[str, frozenset[Role]] = {}
 F = TypeVar("F", bound=Callable)

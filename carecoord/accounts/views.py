@@ -18,7 +18,7 @@ blueprint_roles(bp, *ALL_ROLES)
 
 HOME_BY_ROLE = {
     Role.COORDINATOR: "trajectories.index",
-    Role.CHAIN_DIRECTOR: "accounts.region_home",
+    Role.CHAIN_DIRECTOR: "dashboard.index",
     Role.ADMIN: "admin.index",
 }
 

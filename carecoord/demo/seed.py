@@ -17,15 +17,15 @@ from carecoord.accounts.operations import create_user
 from carecoord.audit.models import Action
 from carecoord.audit.operations import record
 from carecoord.clients.models import Client
-from carecoord.clients.rules import age_band, nationality_group
-from carecoord.codes import Phase, Role, StepKind
+from carecoord.clients.rules import age_band, age_on, nationality_group
+from carecoord.codes import ConsentGiver, ConsentPurpose, Phase, Role, StepKind
 from carecoord.demo import data
 from carecoord.demo.people import ClientSpec, PeopleGenerator
 from carecoord.extensions import db
 from carecoord.providers.models import CareProvider
 from carecoord.security.keys import app_keys
 from carecoord.security.pseudonyms import blind_index
-from carecoord.trajectories.models import Step, Trajectory, TrajectoryExploitation
+from carecoord.trajectories.models import Consent, Step, Trajectory, TrajectoryExploitation
 from carecoord.trajectories.operations import next_case_number
 from carecoord.trajectories.rules import DEFAULT_MONITORING_INTERVAL_DAYS, next_review_on
 
@@ -34,6 +34,7 @@ BASE_CLIENTS = 40
 BULK_SEED = 7919
 CHUNK_SIZE = 500
 # Base clients get fixed public ids, so a second run can tell which of them already exist.
+CONSENT_NOTE = "Toestemming voor registratie bij CoMensha vastgelegd."
 DEMO_NAMESPACE = uuid.UUID("6f1c2a52-5d0e-4a8e-9f43-2b7c1d9e0a11")
 
 
@@ -237,6 +238,20 @@ def _build(spec: ClientSpec, places: _Places, public_id: uuid.UUID) -> tuple[Cli
     )
     trajectory.exploitation.extend(TrajectoryExploitation(form=f.value) for f in spec.forms)
     steps = [(StepKind.NOTIFICATION, spec.notified_on, spec.notification_note)]
+    # Nine in ten agree to registration with CoMensha, so a demo export has rows and left-outs.
+    if public_id.int % 10:
+        minor = spec.date_of_birth is not None and age_on(spec.date_of_birth, spec.notified_on) < 16
+        giver = ConsentGiver.PARENT_OR_GUARDIAN if minor else ConsentGiver.CLIENT
+        trajectory.consents.append(
+            Consent(
+                purpose=ConsentPurpose.COMENSHA_REGISTRATION.value,
+                given_on=spec.notified_on,
+                given_by=giver.value,
+                recorded_by_id=coordinator_id,
+                recorded_at=_at(spec.notified_on),
+            )
+        )
+        steps.append((StepKind.CONSENT_RECORDED, spec.notified_on, CONSENT_NOTE))
     if spec.phase is Phase.ASSISTANCE and spec.assistance_on is not None:
         steps.append((StepKind.PHASE_CHANGE, spec.assistance_on, None))
     steps.extend((StepKind.CONTACT_MOMENT, on, text) for on, text in spec.notes)
@@ -309,13 +324,16 @@ def _insert_chunk(pairs: list[tuple[Client, Trajectory]]) -> None:
             for client, trajectory in pairs
         ],
     )
-    exploitation, steps = [], []
+    exploitation, steps, consents = [], [], []
     for _, trajectory in pairs:
         trajectory_id = trajectory_ids[trajectory.public_id]
         exploitation.extend(
             {"trajectory_id": trajectory_id, "form": item.form} for item in trajectory.exploitation
         )
         steps.extend(_row(step, trajectory_id=trajectory_id) for step in trajectory.steps)
+        consents.extend(_row(c, trajectory_id=trajectory_id) for c in trajectory.consents)
     connection = db.session.connection()
     connection.execute(insert(TrajectoryExploitation.__table__), exploitation)
     connection.execute(insert(Step.__table__), steps)
+    if consents:
+        connection.execute(insert(Consent.__table__), consents)

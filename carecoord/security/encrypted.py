@@ -111,3 +111,29 @@ class encrypted:
 
 def encrypted_attributes(model: type) -> list[encrypted]:
     return [attr for attr in vars(model).values() if isinstance(attr, encrypted)]
+
+
+class ColumnOpener:
+    """Decrypts one encrypted attribute straight from its stored column, without an ORM object,
+    with the descriptor's associated data (table, attribute name, row public id). For bulk reads
+    (search, export); an unreadable value is logged without its content and reads as None."""
+
+    def __init__(self, model: type, field: str) -> None:
+        self.table = model.__tablename__
+        self.field = field
+        self.keyring = keyring()
+
+    def __call__(self, public_id: uuid.UUID, blob: bytes | None) -> str | None:
+        if blob is None:
+            return None
+        aad = associated_data(self.table, self.field, public_id.bytes)
+        try:
+            return self.keyring.decrypt(bytes(blob), aad).decode("utf-8")
+        except (DecryptionError, UnicodeDecodeError):
+            log.warning(
+                "field could not be decrypted: table=%s field=%s row=%s",
+                self.table,
+                self.field,
+                public_id,
+            )
+            return None

@@ -8,12 +8,10 @@ but only for an exact name with an exact date of birth, so it cannot find part o
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -21,13 +19,10 @@ from sqlalchemy.orm import selectinload
 from carecoord.accounts.models import User
 from carecoord.clients.models import Client
 from carecoord.extensions import db
-from carecoord.security.crypto import DecryptionError, associated_data
-from carecoord.security.keys import keyring
+from carecoord.security.encrypted import ColumnOpener
 from carecoord.security.pseudonyms import normalise_name
 from carecoord.trajectories import queries
 from carecoord.trajectories.models import Trajectory
-
-log = logging.getLogger(__name__)
 
 MAX_RESULTS = 50
 SEARCH_BATCH = 1000
@@ -127,7 +122,10 @@ def matching_clients(client_ids: Select[Any], criteria: Criteria, *, limit: int)
     cannot be decrypted never matches.
     """
     words = normalise_name(criteria.name).split() if criteria.name else []
-    open_name, open_birth = _Opener(NAME_FIELD), _Opener(DATE_OF_BIRTH_FIELD)
+    open_name, open_birth = (
+        ColumnOpener(Client, NAME_FIELD),
+        ColumnOpener(Client, DATE_OF_BIRTH_FIELD),
+    )
     # Core rows, not ORM ones: the ORM's per-row bookkeeping is not needed to read four columns.
     result = db.session.connection().execute(
         select(Client.id, Client.public_id, Client._name, Client._date_of_birth)
@@ -157,27 +155,3 @@ def _has_words(name: str | None, words: list[str]) -> bool:
     # Most names are plain ASCII: folding case and spaces is then all normalise_name does.
     folded = " ".join(name.casefold().split()) if name.isascii() else normalise_name(name)
     return all(word in folded for word in words)
-
-
-class _Opener:
-    """Decrypts one encrypted attribute of clients with the associated data of its descriptor
-    (`security.encrypted`): table, attribute name and the row's public id."""
-
-    def __init__(self, field: str) -> None:
-        self.field = field
-        self.keyring = keyring()
-
-    def __call__(self, public_id: UUID, blob: bytes | None) -> str | None:
-        if blob is None:
-            return None
-        aad = associated_data(Client.__tablename__, self.field, public_id.bytes)
-        try:
-            return self.keyring.decrypt(bytes(blob), aad).decode("utf-8")
-        except (DecryptionError, UnicodeDecodeError):
-            log.warning(
-                "field could not be decrypted: table=%s field=%s row=%s",
-                Client.__tablename__,
-                self.field,
-                public_id,
-            )
-            return None

@@ -1,0 +1,1 @@
+"""Reporting: the CoMensha export, the anonymised dashboard and the regional monitor."""
