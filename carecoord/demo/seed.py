@@ -232,6 +232,8 @@ def _build(spec: ClientSpec, places: _Places, public_id: uuid.UUID) -> tuple[Cli
         age_band=age_band(spec.date_of_birth, spec.notified_on).value,
         responsible_id=coordinator_id,
         assistance_started_on=spec.assistance_on,
+        # In the demo, assistance starts when the intake is completed.
+        intake_completed_on=spec.assistance_on if spec.phase is Phase.ASSISTANCE else None,
         next_review_on=next_review_on(last_step, DEFAULT_MONITORING_INTERVAL_DAYS),
         created_at=_at(spec.notified_on),
         updated_at=_at(last_step),
