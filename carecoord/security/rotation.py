@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, inspect, select, update
@@ -18,6 +21,9 @@ from carecoord.security.encrypted import UNREADABLE, encrypted, encrypted_attrib
 from carecoord.security.keys import keyring
 
 log = logging.getLogger(__name__)
+
+# The ids `config.new_key_id()` makes: `k` + the UTC creation date + 4 random hex digits.
+GENERATED_KEY_ID = re.compile(r"^k(\d{4})(\d{2})(\d{2})-[0-9a-f]{4}$")
 
 
 @dataclass(frozen=True)
@@ -200,3 +206,89 @@ def _verify_value(report: VerifyReport, ring: Keyring, f: EncryptedField, row: A
         report.failures.append(Failure(f.label, str(row.public_id), "not valid text"))
         return
     report.per_key[key_id_of(bytes(blob))] += 1
+
+
+@dataclass
+class KeyUsage:
+    """How many stored values each key id encrypts, per `Model.field`; no value, no row id."""
+
+    per_key: dict[str, Counter[str]] = field(default_factory=dict)
+    # Values whose key id cannot even be read (not in the stored format), per `Model.field`.
+    malformed: Counter[str] = field(default_factory=Counter)
+
+    def of(self, key_id: str) -> Counter[str]:
+        return self.per_key.get(key_id, Counter())
+
+
+def key_usage(batch_size: int) -> KeyUsage:
+    """Read the key id of every stored encrypted value, in batches; decrypts nothing."""
+    usage = KeyUsage()
+    for model, fields in encrypted_models().items():
+        key = model.__mapper__.primary_key[0]
+        after = None
+        while True:
+            # Only the ciphertext columns: reading a key id needs no row, no key, no decryption.
+            query = select(key, *(f.column for f in fields)).order_by(key).limit(batch_size)
+            if after is not None:
+                query = query.where(key > after)
+            rows = db.session.execute(query).all()
+            for row in rows:
+                for f, blob in zip(fields, row[1:], strict=True):
+                    if blob is not None:
+                        _count_key_id(usage, f.label, bytes(blob))
+            # End the read transaction per batch: on SQLite it holds the write lock.
+            db.session.rollback()
+            if not rows:
+                break
+            after = rows[-1][0]
+    return usage
+
+
+def _count_key_id(usage: KeyUsage, label: str, blob: bytes) -> None:
+    try:
+        key_id = key_id_of(blob)
+    except DecryptionError:
+        usage.malformed[label] += 1
+        return
+    usage.per_key.setdefault(key_id, Counter())[label] += 1
+
+
+def key_created_on(key_id: str) -> date | None:
+    """The creation date encoded in an id made by `config.new_key_id()`; None for other ids."""
+    if not (match := GENERATED_KEY_ID.match(key_id)):
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+class Verdict(StrEnum):
+    RETIRED = "retired"
+    ACTIVE = "active"
+    IN_USE = "in_use"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Retirement:
+    verdict: Verdict
+    in_use: Counter[str] = field(default_factory=Counter)
+    in_keyring: bool = True
+
+
+def retire(key_id: str, batch_size: int) -> Retirement:
+    """Whether `key_id` may leave the keyring: not the key that encrypts, and no stored value
+    uses it. Audits (and commits) only a retirement that is allowed; changes nothing else."""
+    ring = keyring()
+    if key_id == ring.active_id:
+        return Retirement(Verdict.ACTIVE)
+    in_keyring = key_id in ring.key_ids
+    in_use = key_usage(batch_size).of(key_id)
+    if in_use:
+        return Retirement(Verdict.IN_USE, in_use, in_keyring)
+    if not in_keyring:
+        return Retirement(Verdict.UNKNOWN, in_keyring=False)
+    record(None, Action.KEY_ROTATION, detail="retire_ok", object_type="data_keys", object_id=key_id)
+    db.session.commit()
+    return Retirement(Verdict.RETIRED)
