@@ -6,12 +6,14 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from flask import Flask, current_app
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from flask_babel import refresh
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import URL, make_url
 
@@ -21,8 +23,17 @@ from carecoord.accounts.passwords import hash_password
 from carecoord.audit.models import AuditEntry
 from carecoord.clients.models import Client
 from carecoord.clients.rules import age_band, nationality_group
-from carecoord.codes import ExploitationForm, Gender, Phase, ReferrerType, Role, StepKind
+from carecoord.codes import (
+    ExploitationForm,
+    Gender,
+    Phase,
+    ProviderType,
+    ReferrerType,
+    Role,
+    StepKind,
+)
 from carecoord.extensions import db
+from carecoord.providers.models import CareProvider
 from carecoord.security.pseudonyms import blind_index
 from carecoord.trajectories.models import Trajectory, TrajectoryExploitation
 from carecoord.trajectories.operations import next_case_number
@@ -51,12 +62,20 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'carecoord.db'}"
         return
+    with fresh_postgres_database("carecoord_test") as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards; skips without a server URL, and
+    fails instead in CI, where the PostgreSQL run must never skip."""
     admin = postgres_admin_url()
     if admin is None:
         if os.environ.get("CI"):
             pytest.fail(f"{POSTGRES_ENV} is not set: in CI the PostgreSQL run must not skip")
         pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV} (see README, 'Tests')")
-    name = f"carecoord_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -261,5 +280,40 @@ def make_trajectory(app: Flask, make_region, make_user):
         trajectory.add_step(StepKind.NOTIFICATION, author=None, on=notified_on)
         db.session.commit()
         return trajectory
+
+    return make
+
+
+@pytest.fixture
+def english(client: FlaskClient) -> Callable[[], None]:
+    """Switch the signed-in session to English explicitly (the test app's default already is)."""
+
+    def switch() -> None:
+        with client.session_transaction() as session:
+            session["language"] = "en"
+        refresh()
+
+    return switch
+
+
+@pytest.fixture
+def make_provider(app, make_region) -> Callable[..., CareProvider]:
+    def make(
+        name: str = "De Opvang",
+        region: str = "Gooi en Vechtstreek",
+        provider_type: ProviderType = ProviderType.SHELTER,
+        active: bool = True,
+        **details: str,
+    ) -> CareProvider:
+        provider = CareProvider(
+            name=name,
+            region=make_region(region),
+            provider_type=provider_type.value,
+            active=active,
+            **details,
+        )
+        db.session.add(provider)
+        db.session.commit()
+        return provider
 
     return make

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -13,11 +11,11 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from carecoord import create_app
 from carecoord.extensions import db
-from tests.conftest import POSTGRES_ENV, postgres_admin_url
+from tests.conftest import fresh_postgres_database
 
 VERSION_TABLE = "alembic_version"
 
@@ -28,21 +26,8 @@ def empty_database_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    admin = postgres_admin_url()
-    if admin is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} is not set: in CI the PostgreSQL run must not skip")
-        pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV} (see README, 'Tests')")
-    name = f"carecoord_migrations_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with fresh_postgres_database("carecoord_migrations") as url:
+        yield url
 
 
 @pytest.fixture

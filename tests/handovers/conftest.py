@@ -6,10 +6,8 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from flask.testing import FlaskClient
-from flask_babel import refresh
 
-from carecoord.codes import ConsentGiver, ConsentPurpose, HandoverStatus, ProviderType
+from carecoord.codes import ConsentGiver, ConsentPurpose, HandoverStatus
 from carecoord.extensions import db
 from carecoord.handovers.models import (
     STATUS_DATE_COLUMN,
@@ -22,34 +20,11 @@ from carecoord.trajectories.models import Consent, Trajectory
 
 
 @pytest.fixture
-def english(client: FlaskClient) -> Callable[[], None]:
-    """Switch the signed-in session to English, so tests read stable message ids."""
+def make_provider(make_provider) -> Callable[..., CareProvider]:
+    """The shared fixture, with this package's default provider name."""
 
-    def switch() -> None:
-        with client.session_transaction() as session:
-            session["language"] = "en"
-        refresh()  # requests share the test's app context, where Flask-Babel caches the locale
-
-    return switch
-
-
-@pytest.fixture
-def make_provider(make_region) -> Callable[..., CareProvider]:
-    def make(
-        name: str = "Opvang De Haven",
-        region: str = "Gooi en Vechtstreek",
-        provider_type: ProviderType = ProviderType.SHELTER,
-        active: bool = True,
-    ) -> CareProvider:
-        provider = CareProvider(
-            name=name,
-            region=make_region(region),
-            provider_type=provider_type.value,
-            active=active,
-        )
-        db.session.add(provider)
-        db.session.commit()
-        return provider
+    def make(name: str = "Opvang De Haven", **details: object) -> CareProvider:
+        return make_provider(name, **details)
 
     return make
 

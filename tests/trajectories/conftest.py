@@ -7,26 +7,10 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from flask.testing import FlaskClient
-from flask_babel import refresh
 
 from carecoord.codes import ClosureReason, ExploitationForm, Phase, ReferrerType
 from carecoord.extensions import db
 from carecoord.trajectories.models import Trajectory, TrajectoryExploitation
-
-
-@pytest.fixture
-def english(client: FlaskClient) -> Callable[[], None]:
-    """Switch the signed-in session to English, so tests read stable message ids."""
-
-    def switch() -> None:
-        # Set in the cookie directly: the language switch itself is tested with accounts.
-        with client.session_transaction() as session:
-            session["language"] = "en"
-        # Requests share the test's app context, where Flask-Babel caches the locale.
-        refresh()
-
-    return switch
 
 
 @pytest.fixture
