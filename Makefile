@@ -7,7 +7,7 @@ TRANSLATIONS := carecoord/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench lint format translations extract-messages clean
+.PHONY: run test bench screenshots lint format translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The README's pictures, taken by the browser journeys from demo data only.
+screenshots: $(VENV)/.installed-dev translations
+	CARECOORD_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser
 
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m benchmarks.search

@@ -79,8 +79,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "carecoord_session"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
-    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # Session timeouts (SECURITY.md); the cookie lives exactly as long as the absolute one.
+    SESSION_IDLE_MINUTES = 15
+    SESSION_ABSOLUTE_HOURS = 8
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    # The session timeouts bound a token's life; a time limit of its own would only lose what a
+    # user typed into a form opened long ago in a session that is still valid.
+    WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Argon2id (RFC 9106 second recommended option: 64 MiB, t=3, p=4).
     ARGON2_TIME_COST = 3
@@ -89,9 +94,27 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 10_000
     KEY_ROTATION_BATCH = 500
     SUPPRESSION_THRESHOLD = 5
+    # Years a client file is kept after its last closure (docs/privacy.md "Retention").
+    RETENTION_YEARS = 7
     # Where export files go; None means instance/exports (see reporting/exports.py).
     EXPORT_DIR: str | None = None
     PAGE_SIZE = 25
+    # Reverse proxies in front of the app (CARECOORD_PROXY_HOPS); 0 trusts no forwarded header.
+    PROXY_HOPS = 0
+    # Sign-in throttling (SECURITY.md): Flask-Limiter's storage; with Redis the account lock
+    # holds across processes and servers, memory:// is per process.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "carecoord"
+    RATELIMIT_HEADERS_ENABLED = False
+    SIGN_IN_FAILURES_ALLOWED = 5
+    SIGN_IN_FAILURE_WINDOW = 60  # seconds
+    SIGN_IN_LOCK_SECONDS = 900
+    # Per source address, on each POST of the sign-in steps (a limits string).
+    SIGN_IN_ADDRESS_LIMIT = "30 per minute"
+    # Two-factor sign-in: how long the step between password and code may take.
+    TWO_FACTOR_PENDING_SECONDS = 300
+    TWO_FACTOR_ENROL_SECONDS = 900
+    TWO_FACTOR_ISSUER = "carecoord"
 
 
 def _database_url(default: str | None) -> str | None:
@@ -124,6 +147,9 @@ class TestConfig(Config):
     BLIND_INDEX_KEY = b"\x02" * 32
     PSEUDONYM_KEY = b"\x03" * 32
     KEY_ROTATION_BATCH = 7
+    # Memory storage, reset per test (tests/conftest.py); many sign-ins from one test address.
+    RATELIMIT_STORAGE_URI = "memory://"
+    SIGN_IN_ADDRESS_LIMIT = "1000 per minute"
 
 
 def _load_secrets_from_environment(cfg: dict) -> None:
@@ -168,6 +194,22 @@ def development_keys_file(instance_dir: Path = INSTANCE_DIR) -> Path:
     return path
 
 
+# The bounds of carecoord.retention.rules (MIN_YEARS, MAX_YEARS); config imports no app module.
+RETENTION_YEARS_RANGE = (1, 20)
+
+
+def _retention_settings(cfg: dict) -> None:
+    """Whole years from 1 to 20: 0 would purge every closed file at once (docs/privacy.md)."""
+    if (years := _setting("CARECOORD_RETENTION_YEARS")) is not None:
+        low, high = RETENTION_YEARS_RANGE
+        if not (years.isascii() and years.isdigit()) or not low <= int(years) <= high:
+            raise ConfigurationError(
+                f"CARECOORD_RETENTION_YEARS is malformed: use a whole number of years "
+                f"from {low} to {high}"
+            )
+        cfg["RETENTION_YEARS"] = int(years)
+
+
 def _reporting_settings(cfg: dict) -> None:
     """The suppression threshold (never below 3, SECURITY.md) and the export folder."""
     if threshold := _setting("CARECOORD_SUPPRESSION_THRESHOLD"):
@@ -178,6 +220,54 @@ def _reporting_settings(cfg: dict) -> None:
         cfg["SUPPRESSION_THRESHOLD"] = int(threshold)
     if export_dir := _setting("CARECOORD_EXPORT_DIR"):
         cfg["EXPORT_DIR"] = export_dir
+
+
+RATE_LIMIT_SCHEMES = ("redis://", "rediss://", "memory://")
+PROXY_HOPS_MAX = 5
+
+
+def _proxy_settings(cfg: dict) -> None:
+    """How many reverse proxies stand before the app; their X-Forwarded-For/-Proto are trusted."""
+    if (hops := _setting("CARECOORD_PROXY_HOPS")) is not None:
+        if not (hops.isascii() and hops.isdigit()) or int(hops) > PROXY_HOPS_MAX:
+            raise ConfigurationError(
+                f"CARECOORD_PROXY_HOPS is malformed: use a whole number from 0 to {PROXY_HOPS_MAX}"
+            )
+        cfg["PROXY_HOPS"] = int(hops)
+
+
+def _rate_limit_settings(cfg: dict) -> None:
+    """Where the sign-in throttle keeps its counters: Redis to share them, else memory."""
+    if url := _setting("CARECOORD_RATELIMIT_STORAGE_URL"):
+        if not url.startswith(RATE_LIMIT_SCHEMES):
+            raise ConfigurationError(
+                "CARECOORD_RATELIMIT_STORAGE_URL is malformed: use redis://, rediss:// or memory://"
+            )
+        cfg["RATELIMIT_STORAGE_URI"] = url
+
+
+SESSION_ABSOLUTE_HOURS_MAX = 24
+
+
+def _session_settings(cfg: dict) -> None:
+    """Idle minutes and absolute hours: whole numbers, the idle one never the longer."""
+    for setting, field, high in (
+        ("CARECOORD_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", None),
+        ("CARECOORD_SESSION_ABSOLUTE_HOURS", "SESSION_ABSOLUTE_HOURS", SESSION_ABSOLUTE_HOURS_MAX),
+    ):
+        if (value := _setting(setting)) is None:
+            continue
+        number = int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 0
+        if number < 1 or (high is not None and number > high):
+            bounds = f"from 1 to {high}" if high else "of at least 1"
+            raise ConfigurationError(f"{setting} is malformed: use a whole number {bounds}")
+        cfg[field] = number
+    if cfg["SESSION_IDLE_MINUTES"] > cfg["SESSION_ABSOLUTE_HOURS"] * 60:
+        raise ConfigurationError(
+            "CARECOORD_SESSION_IDLE_MINUTES is malformed: "
+            "the idle timeout cannot be longer than the absolute timeout"
+        )
+    cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])
 
 
 def load_config(env_name: str | None = None) -> dict:
@@ -202,6 +292,11 @@ def load_config(env_name: str | None = None) -> dict:
     else:
         cfg["SQLALCHEMY_DATABASE_URI"] = _database_url("sqlite://")
     _reporting_settings(cfg)
+    _session_settings(cfg)
+    _retention_settings(cfg)
+    _proxy_settings(cfg)
+    if env_name != "test":
+        _rate_limit_settings(cfg)
     return cfg
 
 

@@ -9,15 +9,20 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from carecoord import cli, web
 from carecoord.accounts import views as account_views
 from carecoord.accounts.admin_views import bp as admin_bp
 from carecoord.accounts.guards import enforce_access, user_for_session
 from carecoord.accounts.models import User
+from carecoord.accounts.resume_views import bp as session_resume_bp
+from carecoord.accounts.throttle import init_throttle
+from carecoord.accounts.timeouts import end_expired_session
+from carecoord.audit import views as audit_views
 from carecoord.clients import views as client_views
 from carecoord.database import configure_engine
-from carecoord.extensions import babel, csrf, db, login_manager, migrate
+from carecoord.extensions import babel, csrf, db, limiter, login_manager, migrate
 from carecoord.handovers import views as handover_views
 from carecoord.providers import views as provider_views
 from carecoord.reporting import dashboard_views, export_views, monitor_views
@@ -42,6 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, env: str | None = Non
     )
     app.config.from_mapping(load_config(env or os.environ.get("CARECOORD_ENV")))
     app.config.from_mapping(config or {})
+    if hops := app.config["PROXY_HOPS"]:
+        # Behind the TLS proxy: the audit log and the per-address limit need the client's
+        # address, not the proxy's. Only as many hops as configured are trusted.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"))
@@ -55,12 +64,15 @@ def create_app(config: Mapping[str, Any] | None = None, *, env: str | None = Non
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Sign in to see this page.")
     login_manager.session_protection = "basic"
+    limiter.init_app(app)
+    init_throttle(app)
     init_keys(app)
     configure_engine(app)
     web.init_web(app)
 
     for blueprint in (
         account_views.bp,
+        session_resume_bp,
         admin_bp,
         provider_views.bp,
         client_views.bp,
@@ -69,8 +81,11 @@ def create_app(config: Mapping[str, Any] | None = None, *, env: str | None = Non
         export_views.bp,
         dashboard_views.bp,
         monitor_views.bp,
+        audit_views.bp,
     ):
         app.register_blueprint(blueprint)
+    # After the CSRF check (a kept form comes from our own page), before the access guard.
+    app.before_request(end_expired_session)
     app.before_request(enforce_access)
     cli.register(app)
     return app

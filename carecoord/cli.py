@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Flask
 
 from carecoord.accounts.cli import regions, users
+from carecoord.audit.cli import audit
 from carecoord.demo.cli import demo
 from carecoord.reporting.cli import comensha
+from carecoord.retention.cli import retention
 from carecoord.security.cli import keys
 
 
 def register(app: Flask) -> None:
-    for group in (regions, users, keys, demo, comensha):
+    for group in (regions, users, keys, audit, demo, comensha, retention):
         app.cli.add_command(group)

@@ -1,6 +1,8 @@
 """Flask extension instances, initialised by the app factory."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +28,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Per source address limits on the sign-in steps; storage and prefix come from the config
+# (RATELIMIT_STORAGE_URI, RATELIMIT_KEY_PREFIX). No default limits: only what is marked.
+limiter = Limiter(key_func=get_remote_address)

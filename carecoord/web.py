@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 
 from flask import Flask, current_app, g, render_template, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
@@ -70,6 +70,7 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(_label, "label")
     app.add_template_filter(_date, "nldate")
     app.add_template_filter(_datetime, "nldatetime")
+    app.add_template_filter(_number, "number")
     app.add_template_test(lambda value: isinstance(value, Unreadable), "unreadable")
     app.add_template_test(lambda value: isinstance(value, Markup), "markup")
     app.context_processor(lambda: {"current_language": str(get_locale() or "nl")})
@@ -163,3 +164,10 @@ def _date(value: date | None, style: str = "long") -> str:
 
 def _datetime(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style) if value else ""
+
+
+def _number(value: object) -> str:
+    """A count in the reader's language ("1.234" in Dutch); marks such as "x" stay as they are."""
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return format_decimal(int(value))
+    return "" if value is None else str(value)

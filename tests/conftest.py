@@ -9,17 +9,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
+import pyotp
 import pytest
 from flask import Flask, current_app
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_babel import refresh
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 
 from carecoord import create_app
+from carecoord.accounts import throttle
 from carecoord.accounts.models import Municipality, Region, User
 from carecoord.accounts.passwords import hash_password
+from carecoord.audit import append_only
 from carecoord.audit.models import AuditEntry
 from carecoord.clients.models import Client
 from carecoord.clients.rules import age_band, nationality_group
@@ -32,9 +35,10 @@ from carecoord.codes import (
     Role,
     StepKind,
 )
-from carecoord.extensions import db
+from carecoord.extensions import db, limiter
 from carecoord.providers.models import CareProvider
 from carecoord.security.pseudonyms import blind_index
+from carecoord.timeutil import utcnow
 from carecoord.trajectories.models import Trajectory, TrajectoryExploitation
 from carecoord.trajectories.operations import next_case_number
 
@@ -45,6 +49,9 @@ REGIONS = {
     "Rotterdam-Rijnmond": ("RR", [("Rotterdam", "GM0599"), ("Schiedam", "GM0606")]),
 }
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+CODE_PATH = "/sign-in/code"
+ENROL_PATH = "/sign-in/enrol"
+SECRET_ON_PAGE = re.compile(r'id="secret-key">([A-Z2-7 ]+)<')
 
 
 def postgres_admin_url() -> URL | None:
@@ -110,13 +117,30 @@ def app(_app: Flask) -> Iterator[Flask]:
         db.session.rollback()
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.begin() as connection:
+        with db.engine.begin() as connection, audit_log_writable(connection):
             if connection.dialect.name == "postgresql":
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
                 for table in tables:
                     connection.execute(table.delete())
+
+
+@contextmanager
+def audit_log_writable(connection: Connection) -> Iterator[None]:
+    """Lift the audit log's append-only triggers inside `connection`'s transaction only: for
+    emptying the tables between tests, and for tests that tamper with the log on purpose."""
+    if connection.dialect.name == "postgresql":
+        # The test user is a superuser: skip (ordinary) triggers until the transaction ends.
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        yield
+        return
+    # SQLite's DDL is transactional: the triggers are back when this transaction commits.
+    for statement in append_only.SQLITE_DROP:
+        connection.execute(text(statement))
+    yield
+    for statement in append_only.SQLITE_CREATE:
+        connection.execute(text(statement))
 
 
 class RequestIsolatedClient(FlaskClient):
@@ -181,14 +205,29 @@ def make_region(app: Flask) -> Callable[..., Region]:
     return make
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Sign-in failures, account locks and per-address counts start from zero in every test
+    with the app: the limiter's storage lives as long as the (session-wide) app."""
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    limiter.reset()
+    throttle.reset(app)
+
+
 @pytest.fixture
 def make_user(app: Flask, make_region) -> Callable[..., User]:
+    """A user with two-factor sign-in set up (a random TOTP secret, as her phone would hold),
+    unless `two_factor=False`: she then sets it up at her first sign-in."""
+
     def make(
         role: str | Role = Role.COORDINATOR,
         region: str = "Gooi en Vechtstreek",
         email: str | None = None,
         name: str = "Test Gebruiker",
         password: str = PASSWORD,
+        two_factor: bool = True,
     ) -> User:
         user = User(
             email=email or f"{Role(role).value}.{uuid.uuid4().hex[:8]}@example.org",
@@ -197,6 +236,9 @@ def make_user(app: Flask, make_region) -> Callable[..., User]:
             region=make_region(region),
             password_hash=hash_password(password),
         )
+        if two_factor:
+            user.totp_secret = pyotp.random_base32()
+            user.totp_enabled_at = utcnow()
         db.session.add(user)
         db.session.commit()
         return user
@@ -204,12 +246,44 @@ def make_user(app: Flask, make_region) -> Callable[..., User]:
     return make
 
 
+def totp_now(user: User) -> str:
+    """The code the user's authenticator app shows now."""
+    return pyotp.TOTP(user.totp_secret).now()
+
+
+def sign_in_through_the_form(
+    client: FlaskClient, email: str, password: str = PASSWORD, **extra: str
+):
+    """Both sign-in steps as a browser takes them: the password, then the current code of the
+    user's app; a user without two-factor sign-in sets it up from the enrolment page first.
+    Returns the last response: a redirect into the app (the recovery codes after enrolment)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is not None and user.totp_enabled_at is not None:
+        # A code is accepted once, and no code of an earlier 30-second step either (replay
+        # protection): signing the same user in twice within one step would be refused. Forget
+        # the step used last, as if her next sign-in came 30 seconds later.
+        user.totp_last_counter = None
+        db.session.commit()
+    response = post(client, "/sign-in", {"email": email, "password": password, **extra})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    if response.location == ENROL_PATH:
+        page = client.get(ENROL_PATH).get_data(as_text=True)
+        secret = SECRET_ON_PAGE.search(page).group(1).replace(" ", "")
+        response = post(client, ENROL_PATH, {"code": pyotp.TOTP(secret).now()})
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return response
+    assert response.location == CODE_PATH, response.location
+    response = post(client, CODE_PATH, {"code": totp_now(user)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
 @pytest.fixture
 def sign_in(client: FlaskClient) -> Callable[..., object]:
+    """Sign in as `user` through both steps of the form (password, then the app's code)."""
+
     def do(user: User, password: str = PASSWORD):
-        response = post(client, "/sign-in", {"email": user.email, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return response
+        return sign_in_through_the_form(client, user.email, password)
 
     return do
 

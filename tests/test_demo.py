@@ -18,7 +18,7 @@ from carecoord.extensions import db
 from carecoord.providers.models import CareProvider
 from carecoord.security.encrypted import UNREADABLE
 from carecoord.trajectories.models import Step, Trajectory
-from tests.conftest import post
+from tests.conftest import post, sign_in_through_the_form
 
 CASE_NUMBER = re.compile(r"^(GV|RR)-20\d\d-\d{4}$")
 ACCOUNT_LINE = re.compile(r"^\s+(coordinator|chain_director|admin)\s+(.+?)\s+(\S+@\S+)\s+(\S+)$")
@@ -43,11 +43,15 @@ def printed_accounts(output: str) -> list[tuple[str, str, str, str]]:
 
 
 def signs_in(app, email: str, password: str) -> bool:
-    """Sign in with a fresh browser (the `client` fixture makes each request-isolated)."""
+    """Sign in with a fresh browser (the `client` fixture makes each request-isolated), through
+    both steps; a demo account sets up two-factor sign-in at its first sign-in."""
     browser = app.test_client()
-    response = post(browser, "/sign-in", {"email": email, "password": password})
+    if post(browser, "/sign-in", {"email": email, "password": password}).status_code != 302:
+        return False
+    browser = app.test_client()
+    sign_in_through_the_form(browser, email, password)
     home = browser.get("/", follow_redirects=True)
-    return response.status_code == 302 and home.status_code == 200
+    return home.status_code == 200 and home.request.path != "/sign-in"
 
 
 def test_seed_creates_both_regions_with_their_cbs_municipalities(app):
@@ -105,11 +109,7 @@ def test_coordinator_sees_her_own_regions_demo_clients_only(app, client):
     own = set(
         db.session.scalars(select(Trajectory.case_number).join(Region).where(Region.code == "GV"))
     )
-    post(
-        client,
-        "/sign-in",
-        {"email": "coordinator.gv@example.org", "password": "demo-coordinator-gooi-2026"},
-    )
+    sign_in_through_the_form(client, "coordinator.gv@example.org", "demo-coordinator-gooi-2026")
 
     page = client.get("/", follow_redirects=True).get_data(as_text=True)
 

@@ -14,6 +14,8 @@ MAX_LINES = 400
 PURE = frozenset(
     {
         "carecoord.timeutil",
+        "carecoord.audit.chain",
+        "carecoord.audit.append_only",
         "carecoord.trajectories.intake_rules",
         "carecoord.providers.rules",
         "carecoord.clients.rules",

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Regexp
+from wtforms.validators import DataRequired, Regexp
 
 from carecoord.accounts.forms import (
     PASSWORD_FIELD_MAX,
@@ -99,6 +99,13 @@ class SetPasswordForm(FlaskForm):
     password = _password_field(_l("New password"))
     password_repeat = PasswordField(
         _l("New password again"), validators=[required(), same_as("password")]
+    )
+
+
+class ResetTwoFactorForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Yes, reset the two-factor sign-in of this user"),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
 
 

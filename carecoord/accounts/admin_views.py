@@ -12,10 +12,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from carecoord.accounts import operations
+from carecoord.accounts import operations, twofactor
 from carecoord.accounts.admin_forms import (
     MunicipalityForm,
     RegionForm,
+    ResetTwoFactorForm,
     SetPasswordForm,
     UserCreateForm,
     UserEditForm,
@@ -85,7 +86,14 @@ def edit_user(public_id: UUID):
         form = _with_regions(UserEditForm(data=_values(user, fields)))
     else:
         form = _with_regions(UserEditForm())
-    page = _page("admin/user_edit.html", form, section="users", user=user)
+    page = _page(
+        "admin/user_edit.html",
+        form,
+        section="users",
+        user=user,
+        reset_form=ResetTwoFactorForm(formdata=None),
+        codes_left=twofactor.unused_recovery_codes(user),
+    )
     if request.method == "GET":
         return page()
     version = user.session_version
@@ -126,6 +134,34 @@ def user_password(public_id: UUID):
         done=url_for(".users"),
         message=_(
             "The password was set and the user's sessions were ended. Hand it over in person."
+        ),
+    )
+
+
+@bp.post("/users/<uuid:public_id>/two-factor-reset")
+def reset_two_factor(public_id: UUID):
+    """Clears the user's second factor and recovery codes and ends her sessions; she sets up
+    two-factor sign-in again at her next sign-in (a lost or replaced phone)."""
+    user = _user_or_404(public_id)
+    form = ResetTwoFactorForm()
+    page = _page(
+        "admin/user_edit.html",
+        _with_regions(
+            UserEditForm(formdata=None, data=_values(user, ("name", "role", "region_id", "active")))
+        ),
+        section="users",
+        user=user,
+        reset_form=form,
+        codes_left=twofactor.unused_recovery_codes(user),
+    )
+    return _submit(
+        form,
+        page,
+        lambda: twofactor.reset_two_factor(user, actor=current_user),
+        done=url_for(".edit_user", public_id=user.public_id),
+        message=_(
+            "Two-factor sign-in was reset and the user's sessions were ended. "
+            "She sets it up again at her next sign-in."
         ),
     )
 

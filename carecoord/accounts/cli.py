@@ -18,6 +18,7 @@ from carecoord.accounts.operations import (
     deactivate_user,
     normalise_email,
 )
+from carecoord.accounts.twofactor import reset_two_factor
 from carecoord.codes import Role
 from carecoord.extensions import db
 
@@ -82,6 +83,19 @@ def deactivate_user_command(email: str) -> None:
         return
     db.session.commit()
     click.echo(f"deactivated {user.email}; open sessions have ended")
+
+
+@users.command("reset-2fa")
+@click.option("--email", required=True)
+def reset_two_factor_command(email: str) -> None:
+    """Clear a user's two-factor sign-in and recovery codes (e.g. the last administrator lost
+    her phone); her open sessions end and she sets it up again at her next sign-in."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"no user with e-mail address {email!r}")
+    reset_two_factor(user, actor=None)
+    db.session.commit()
+    click.echo(f"reset two-factor sign-in of {user.email}; open sessions have ended")
 
 
 regions = click.Group("regions", help="Manage regions (the first one, before any admin exists).")

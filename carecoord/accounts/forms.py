@@ -1,4 +1,4 @@
-"""Sign-in, language and own-account forms, and the validators the admin forms share."""
+"""Sign-in (both steps), language and own-account forms; validators the admin forms share."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, HiddenField, PasswordField, SelectField
+from wtforms import EmailField, Field, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from carecoord.accounts.models import EMAIL_MAX
 from carecoord.accounts.passwords import PASSWORD_MAX
+from carecoord.accounts.twofactor import CODE_INPUT_MAX
 
 # Deliberately loose: one @, no spaces, a dot in the domain. The address is only ever used to
 # sign in, so a strict RFC 5322 check would refuse real addresses and protect nothing.
@@ -76,3 +77,27 @@ class ChangePasswordForm(FlaskForm):
     new_password_repeat = PasswordField(
         _l("New password again"), validators=[required(), same_as("new_password")]
     )
+
+
+def _code_field(label: str) -> StringField:
+    # Not a password field: the code is shown while typed, and it is useless once used.
+    return StringField(
+        label,
+        filters=[stripped],
+        validators=[required(), max_length(CODE_INPUT_MAX), single_line],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    """The second step: a code of the authenticator app, or one of the recovery codes."""
+
+    code = _code_field(_l("Code"))
+
+
+class EnrolForm(FlaskForm):
+    code = _code_field(_l("Code from the app"))
+
+
+class NewRecoveryCodesForm(FlaskForm):
+    """Only the CSRF token: the new codes replace the old ones."""

@@ -19,7 +19,17 @@ from carecoord.codes import Role
 from carecoord.extensions import db, login_manager
 
 # The only endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = frozenset({"static", "accounts.sign_in", "accounts.set_language"})
+# The second sign-in steps refuse without the marker the password step leaves (pending.py).
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "static",
+        "accounts.sign_in",
+        "accounts.two_factor",
+        "accounts.enrol",
+        "accounts.set_language",
+        "sessions.resume",
+    }
+)
 ALL_ROLES = frozenset(Role)
 # Blueprints whose pages carry client data: a refused attempt there is audited.
 CLIENT_DATA_BLUEPRINTS = frozenset({"clients", "trajectories", "handovers", "exports"})

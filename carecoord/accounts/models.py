@@ -29,6 +29,7 @@ MUNICIPALITY_NAME_MAX = 100
 CBS_CODE_MAX = 6
 EMAIL_MAX = 254
 USER_NAME_MAX = 100
+RECOVERY_CODE_HASH_LENGTH = 64  # hex of HMAC-SHA256
 
 
 class Region(db.Model):
@@ -77,7 +78,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Two-factor sign-in (a later issue): the TOTP secret is encrypted like client data.
+    # Two-factor sign-in (twofactor.py): the TOTP secret is encrypted like client data; the
+    # last accepted 30-second step refuses a code used again (replay).
     _totp_secret: Mapped[bytes | None] = mapped_column("totp_secret_ct", LargeBinary)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
@@ -105,3 +107,16 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RecoveryCode(db.Model):
+    """A one-time code to sign in without the authenticator; only its keyed hash is stored
+    (carecoord.accounts.twofactor explains the choice of hash)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(RECOVERY_CODE_HASH_LENGTH), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

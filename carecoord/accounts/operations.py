@@ -13,7 +13,6 @@ from carecoord.audit.models import Action, Outcome
 from carecoord.audit.operations import record
 from carecoord.codes import N_, Role
 from carecoord.extensions import db
-from carecoord.timeutil import utcnow
 
 EMAIL_TAKEN = N_("A user with this e-mail address already exists.")
 REGION_NAME_TAKEN = N_("A region with this name already exists.")
@@ -35,17 +34,23 @@ def normalise_email(email: str) -> str:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None; the same work for every failure."""
+    """The active user with these credentials, or None; the same work for every failure.
+    Only the first factor: nobody is signed in until the second (twofactor.complete_sign_in)."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     ok = verify_password(user.password_hash if user else None, password)
+    # Nobody is signed in yet: the attempt has no actor, only (perhaps) a target account.
     if user is None or not ok or not user.active:
-        # Nobody is signed in: the attempt has no actor, only (perhaps) a target account.
         reason = "unknown_account" if user is None else "wrong_password" if not ok else "inactive"
         record(None, Action.SIGN_IN, user, outcome=Outcome.FAILED, detail=reason)
         return None
-    user.last_sign_in_at = utcnow()
-    record(user, Action.SIGN_IN, user)
+    record(None, Action.SIGN_IN, user, detail="password_ok")
     return user
+
+
+def refuse_locked_sign_in() -> None:
+    """A sign-in attempt while the address is locked: recorded without looking the account up,
+    so a known and an unknown address cost and show the same."""
+    record(None, Action.SIGN_IN, outcome=Outcome.FAILED, detail="locked", object_type="users")
 
 
 def sign_out(user: User) -> None:

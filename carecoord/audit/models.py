@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from carecoord.audit import append_only, chain
 from carecoord.codes import N_, Coded, _labelled
 from carecoord.extensions import db
 from carecoord.timeutil import utcnow
@@ -23,6 +34,7 @@ class Action(Coded):
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
     KEY_ROTATION = "key_rotation"
+    TWO_FACTOR = "two_factor"
 
 
 _labelled(
@@ -38,6 +50,7 @@ _labelled(
         "sign_in": N_("sign in"),
         "sign_out": N_("sign out"),
         "key_rotation": N_("key rotation"),
+        "two_factor": N_("two-factor sign-in"),
     },
 )
 
@@ -74,3 +87,19 @@ class AuditEntry(db.Model):
     source_address: Mapped[str | None] = mapped_column(String(45))
     prev_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     entry_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+
+    def chain_fields(self) -> dict[str, object]:
+        """What the hash chain seals, by name."""
+        return {name: getattr(self, name) for name in chain.FIELDS}
+
+
+# The database refuses changes to the log however the table was made (migration or create_all).
+for _dialect, _statements in append_only.CREATE.items():
+    for _statement in _statements:
+        event.listen(
+            AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect)
+        )
+for _statement in append_only.POSTGRESQL_AFTER_DROP:
+    event.listen(
+        AuditEntry.__table__, "after_drop", DDL(_statement).execute_if(dialect="postgresql")
+    )

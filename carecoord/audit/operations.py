@@ -1,4 +1,8 @@
-"""Writing audit entries in the caller's transaction; a failure to write fails the request."""
+"""Writing audit entries in the caller's transaction; a failure to write fails the request.
+
+An entry is sealed onto the hash chain and inserted when the caller commits (chain_writer), so
+the commit raises, and the request fails, when it cannot be written.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from typing import Any
 
 from flask import g, has_request_context, request
 
+from carecoord.audit import chain_writer
 from carecoord.audit.models import Action, AuditEntry, Outcome
 from carecoord.extensions import db
+from carecoord.timeutil import utcnow
 
 DETAIL_PATTERN = re.compile(r"^[a-z0-9_.:-]{1,80}$")
 
@@ -29,7 +35,8 @@ def record(
     object_type: str | None = None,
     object_id: str | None = None,
 ) -> AuditEntry:
-    """Add one entry for `actor` doing `action` on `obj`; flushes so `obj` has its id."""
+    """Queue one entry for `actor` doing `action` on `obj`, written at the commit; flushes so
+    `obj` has its id. The entry's time is now, not the commit's."""
     if detail is not None and not DETAIL_PATTERN.match(detail):
         raise ValueError("audit detail must be a code, not free text")
     if obj is not None:
@@ -40,6 +47,7 @@ def record(
     request_id, address = _context()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     entry = AuditEntry(
+        at=utcnow(),
         user_id=actor.id if authenticated else None,
         role=actor.role if authenticated else None,
         action=str(action),
@@ -51,6 +59,6 @@ def record(
         request_id=request_id,
         source_address=address,
     )
-    db.session.add(entry)
+    chain_writer.enqueue(db.session(), entry)
     db.session.flush()
     return entry

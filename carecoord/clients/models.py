@@ -40,6 +40,8 @@ class Client(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The registration form's one-time token: the same form submitted twice creates one client.
     registration_token: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    # Set when the retention purge removed the identity and free text (carecoord.retention).
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     _name: Mapped[bytes | None] = mapped_column("name_ct", LargeBinary)
     _date_of_birth: Mapped[bytes | None] = mapped_column("date_of_birth_ct", LargeBinary)

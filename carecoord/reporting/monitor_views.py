@@ -17,8 +17,8 @@ from carecoord.audit.models import Action
 from carecoord.audit.operations import record
 from carecoord.codes import Role
 from carecoord.extensions import db
+from carecoord.pdf import PdfUnavailable, pdf_available, render_pdf
 from carecoord.reporting import monitor
-from carecoord.reporting.monitor_pdf import PdfUnavailable, pdf_available, render_pdf
 from carecoord.reporting.suppression import check_threshold
 from carecoord.timeutil import today
 

@@ -9,19 +9,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from carecoord.accounts.models import User
-from tests.conftest import PASSWORD, RequestIsolatedClient, post
+from tests.conftest import PASSWORD, RequestIsolatedClient, sign_in_through_the_form
 
 COOKIE = "carecoord_session"
 
 
 @pytest.fixture
 def browser(app: Flask) -> Callable[..., FlaskClient]:
-    """Another browser, signed in as `user` through the sign-in form."""
+    """Another browser, signed in as `user` through both steps of the sign-in form."""
 
     def open_as(user: User, password: str = PASSWORD) -> FlaskClient:
         other = RequestIsolatedClient(app, app.response_class, use_cookies=True)
-        response = post(other, "/sign-in", {"email": user.email, "password": password})
-        assert response.status_code == 302
+        sign_in_through_the_form(other, user.email, password)
         return other
 
     return open_as

@@ -7,7 +7,7 @@ import pytest
 from carecoord.accounts.passwords import password_problem
 from carecoord.extensions import db
 from tests.accounts.conftest import COOKIE, asks_to_sign_in, session_cookie
-from tests.conftest import PASSWORD, post
+from tests.conftest import PASSWORD, post, sign_in_through_the_form
 
 EMAIL = "maria.jansen@example.org"
 PASSPHRASE = "tulips under a violet harbour moon"
@@ -92,7 +92,7 @@ def test_the_new_password_signs_in_and_the_old_one_does_not(client, maria):
     post(client, "/sign-out")
     old = post(client, "/sign-in", {"email": EMAIL, "password": PASSWORD})
     assert "The e-mail address or password is incorrect." in old.get_data(as_text=True)
-    assert post(client, "/sign-in", {"email": EMAIL, "password": PASSPHRASE}).status_code == 302
+    assert sign_in_through_the_form(client, EMAIL, PASSPHRASE).status_code == 302
     assert client.get("/account").status_code == 200
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from carecoord.audit.models import AuditEntry
 from carecoord.extensions import db
 from tests.accounts.conftest import COOKIE, asks_to_sign_in, session_cookie
-from tests.conftest import PASSWORD, csrf_token, post
+from tests.conftest import PASSWORD, csrf_token, post, sign_in_through_the_form
 
 MESSAGE = "The e-mail address or password is incorrect."
 WRONG = "wrong horse battery staple 42"
@@ -21,7 +21,13 @@ HIDDEN_NEXT = re.compile(r'<input id="next" name="next" type="hidden" value="([^
 
 
 def attempt(client, email: str, password: str, **extra: str):
+    """The password step alone (nobody is signed in until the second factor)."""
     return post(client, "/sign-in", {"email": email, "password": password, **extra})
+
+
+def complete(client, email: str, password: str, **extra: str):
+    """Both steps: the password, then the code of the app."""
+    return sign_in_through_the_form(client, email, password, **extra)
 
 
 def failure_page(client, email: str, password: str) -> tuple[int, str]:
@@ -49,7 +55,7 @@ def test_an_inactive_user_gets_the_same_page_even_with_her_password(client, make
 
 def test_the_address_is_matched_whatever_its_case_and_spaces(client, make_user):
     make_user(email=EMAIL)
-    assert attempt(client, "  Maria.Jansen@Example.ORG ", PASSWORD).status_code == 302
+    assert complete(client, "  Maria.Jansen@Example.ORG ", PASSWORD).status_code == 302
     assert client.get("/account").status_code == 200
 
 
@@ -71,7 +77,7 @@ def test_malformed_input_is_422_and_not_an_attempt(client, audit_entries, email,
 
 def test_a_local_next_is_followed(client, make_user):
     make_user(email=EMAIL)
-    response = attempt(client, EMAIL, PASSWORD, next="/providers/?page=2")
+    response = complete(client, EMAIL, PASSWORD, next="/providers/?page=2")
     assert response.status_code == 302
     assert response.location == "/providers/?page=2"
 
@@ -84,7 +90,7 @@ def test_the_page_asked_for_before_signing_in_is_shown_after(client, make_user):
     found = HIDDEN_NEXT.search(page)
     assert found is not None
     target = found.group(1)
-    assert attempt(client, EMAIL, PASSWORD, next=target).location == "/account"
+    assert complete(client, EMAIL, PASSWORD, next=target).location == "/account"
 
 
 @pytest.mark.parametrize(
@@ -102,7 +108,7 @@ def test_the_page_asked_for_before_signing_in_is_shown_after(client, make_user):
 )
 def test_a_foreign_next_lands_on_the_home_page(client, make_user, target):
     make_user(email=EMAIL)
-    response = attempt(client, EMAIL, PASSWORD, next=target)
+    response = complete(client, EMAIL, PASSWORD, next=target)
     assert response.status_code == 302
     assert response.location == "/"
     assert "evil" not in response.headers.get("Set-Cookie", "")
@@ -126,7 +132,7 @@ def test_signing_in_starts_a_new_session(client, make_user):
 def test_the_language_survives_signing_in(client, make_user):
     make_user(email=EMAIL)
     post(client, "/language", {"language": "en", "next": "/sign-in"})
-    attempt(client, EMAIL, PASSWORD)
+    complete(client, EMAIL, PASSWORD)
     assert '<html lang="en">' in client.get("/account").get_data(as_text=True)
 
 
@@ -158,7 +164,7 @@ def test_sign_ins_are_audited_without_the_password(client, make_user, audit_entr
     user = make_user(email=EMAIL)
     attempt(client, EMAIL, WRONG)
     attempt(client, "nobody@example.org", WRONG)
-    attempt(client, EMAIL, PASSWORD)
+    complete(client, EMAIL, PASSWORD)
     entries = [
         (e.action, e.outcome, e.user_id, e.object_id, e.detail)
         for e in audit_entries()
@@ -167,7 +173,9 @@ def test_sign_ins_are_audited_without_the_password(client, make_user, audit_entr
     assert entries == [
         ("sign_in", "failed", None, str(user.id), "wrong_password"),
         ("sign_in", "failed", None, None, "unknown_account"),
-        ("sign_in", "success", user.id, str(user.id), None),
+        # The password alone signs nobody in (no actor); the second factor completes it.
+        ("sign_in", "success", None, str(user.id), "password_ok"),
+        ("sign_in", "success", user.id, str(user.id), "totp"),
     ]
     stored = " ".join(
         str(value) for row in db.session.execute(select(AuditEntry.__table__)) for value in row
@@ -180,5 +188,8 @@ def test_a_successful_sign_in_is_shown_as_the_last_sign_in(client, make_user):
     user = make_user(email=EMAIL)
     assert user.last_sign_in_at is None
     attempt(client, EMAIL, PASSWORD)
+    db.session.expire_all()
+    assert user.last_sign_in_at is None  # the password alone is not a sign-in
+    complete(client, EMAIL, PASSWORD)
     db.session.expire_all()
     assert user.last_sign_in_at is not None

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
+from carecoord import pdf
 from carecoord.audit.models import Action, Outcome
 from carecoord.codes import Role
-from carecoord.reporting import monitor_pdf
 from tests.reporting.monitor_helpers import CANARY, CANARY_TEXT, seed_two_years
 
 weasyprint = pytest.importorskip("weasyprint", reason="WeasyPrint is not installed")
@@ -60,7 +60,7 @@ def test_without_weasyprint_the_pdf_is_unavailable(
 ):
     year = seed_two_years(make_trajectory)
     login_as(Role.CHAIN_DIRECTOR)
-    monkeypatch.setattr(monitor_pdf, "weasyprint", None)
+    monkeypatch.setattr(pdf, "weasyprint", None)
     response = client.get(f"/monitor/{year}.pdf")
     assert response.status_code == 503
     page = response.get_data(as_text=True)
@@ -78,7 +78,7 @@ def test_the_pdf_fetches_only_static_files(app, tmp_path):
     (static / "monitor.css").write_text("h1 { color: #123456; }")
     secret = tmp_path / "secret.css"
     secret.write_text("h1 { color: red; }")
-    fetcher = monitor_pdf.StaticOnlyFetcher(static)
+    fetcher = pdf.StaticOnlyFetcher(static)
     assert fetcher.fetch((static / "monitor.css").as_uri()).read() == b"h1 { color: #123456; }"
     for url in (
         secret.as_uri(),
@@ -90,4 +90,4 @@ def test_the_pdf_fetches_only_static_files(app, tmp_path):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     html = '<link rel="stylesheet" href="http://127.0.0.1:9/x.css"><h1>Monitor</h1>'
-    assert monitor_pdf.render_pdf(html, static).startswith(b"%PDF")
+    assert pdf.render_pdf(html, static).startswith(b"%PDF")

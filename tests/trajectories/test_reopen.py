@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -77,6 +78,21 @@ def test_reopening_an_open_trajectory_is_refused(client, coordinator, make_traje
 
     assert response.status_code == 409
     assert "Only a closed trajectory can be reopened." in text_of(response)
+    assert stored(t) == before
+
+
+def test_a_file_purged_after_the_retention_period_cannot_be_reopened(
+    client, coordinator, make_trajectory
+):
+    t = closed(make_trajectory)
+    t.client.purged_at = datetime(2026, 11, 1, tzinfo=UTC)
+    db.session.commit()
+    before = stored(t)
+
+    response = reopen(client, t)
+
+    assert response.status_code == 409
+    assert "removed after the retention period" in text_of(response)
     assert stored(t) == before
 
 

@@ -38,6 +38,10 @@ NOT_CLOSED = N_("Only a closed trajectory can be reopened.")
 ANOTHER_OPEN = N_(
     "This client already has an open trajectory. A client never has two open trajectories."
 )
+PURGED = N_(
+    "The identifying data of this client were removed after the retention period. "
+    "Register the person again as a new client."
+)
 CONDITION_KEPT = N_("A confirmed condition cannot be removed; correct its date if needed.")
 # New trajectories get a public id derived from the form's one-time token, so a double submit
 # redirects to the trajectory the first submission created.
@@ -143,6 +147,8 @@ def reopen_trajectory(t: Trajectory, *, actor: User, on: date, reason: str) -> N
     """
     if t.is_open:
         raise ReopenRefused(NOT_CLOSED)
+    if t.client.purged_at is not None:
+        raise ReopenRefused(PURGED)
     if has_other_open_trajectory(t):
         raise ReopenRefused(ANOTHER_OPEN)
     left_from = Phase(t.left_from_phase) if t.left_from_phase else None
@@ -179,6 +185,8 @@ def start_new_trajectory(
     """
     if previous.is_open or has_other_open_trajectory(previous):
         raise NewTrajectoryRefused(ANOTHER_OPEN)
+    if previous.client.purged_at is not None:
+        raise NewTrajectoryRefused(PURGED)
     client = previous.client
     born = client.date_of_birth
     region = previous.region

@@ -4,6 +4,7 @@ from carecoord.trajectories.views import (
     caseload,
     closure,
     consent,
+    documents,
     file,
     intake,
     legal,
@@ -12,4 +13,15 @@ from carecoord.trajectories.views import (
 )
 from carecoord.trajectories.views.blueprint import bp
 
-__all__ = ["bp", "caseload", "closure", "consent", "file", "intake", "legal", "search", "steps"]
+__all__ = [
+    "bp",
+    "caseload",
+    "closure",
+    "consent",
+    "documents",
+    "file",
+    "intake",
+    "legal",
+    "search",
+    "steps",
+]

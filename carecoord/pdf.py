@@ -1,10 +1,12 @@
-"""The monitor as PDF (WeasyPrint), fetching nothing but the app's own static files."""
+"""HTML to PDF with WeasyPrint, fetching nothing but the app's own static files."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
+
+from flask import current_app
 
 try:
     import weasyprint
@@ -22,7 +24,11 @@ class PdfUnavailable(RuntimeError):
 
 
 class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc,valid-type]
-    """Serves files under one folder; every other URL (http, data, file elsewhere) fails."""
+    """Serves files under one folder; every other URL (http, data, file elsewhere) fails.
+
+    A document about a client must never make the server reach out: an external URL in it
+    would leak that the document was made (and when) and could probe the internal network.
+    """
 
     def __init__(self, folder: Path) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
@@ -47,11 +53,12 @@ def pdf_available() -> bool:
     return weasyprint is not None
 
 
-def render_pdf(html: str, static_folder: str | Path) -> bytes:
-    """The PDF of `html`; relative links resolve against, and only reach, `static_folder`."""
+def render_pdf(html: str, static_folder: str | Path | None = None) -> bytes:
+    """The PDF of `html`; relative links resolve against, and only reach, the static folder
+    (the app's own unless `static_folder` names another). Raises PdfUnavailable."""
     if weasyprint is None:
         raise PdfUnavailable
-    folder = Path(static_folder).resolve()
+    folder = Path(static_folder or current_app.static_folder or "").resolve()
     document = weasyprint.HTML(
         string=html,
         base_url=folder.as_uri() + "/",
