@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -49,6 +50,10 @@ ERROR_TEXTS = {
         N_("The database cannot be reached. Nothing was saved. Try again in a moment."),
     ),
 }
+THROTTLE_DOWN = (
+    N_("Temporarily unavailable"),
+    N_("Signing in is not possible for a moment. Nothing was saved. Try again in a moment."),
+)
 
 
 def select_locale() -> str:
@@ -66,6 +71,7 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(RedisError, _throttle_storage_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.add_template_filter(_label, "label")
     app.add_template_filter(_date, "nldate")
@@ -130,6 +136,15 @@ def _database_error(error: DBAPIError):
         return render_error(503)
     log.exception("database error")
     return render_error(500)
+
+
+def _throttle_storage_error(error: RedisError):
+    """The sign-in throttle's shared storage is down: fail closed (nobody signs in unthrottled),
+    with a page that says so rather than a 500."""
+    db.session.rollback()
+    log.error("rate-limit storage unavailable: %s", type(error).__name__)
+    title, text = THROTTLE_DOWN
+    return render_template("errors/error.html", code=503, title=_(title), text=_(text)), 503
 
 
 def _is_unavailable(error: DBAPIError) -> bool:

@@ -19,7 +19,7 @@ from tests.accounts.twofactor_support import (
     WRONG_PASSWORD,
     password_step,
 )
-from tests.conftest import RequestIsolatedClient
+from tests.conftest import RequestIsolatedClient, csrf_token
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 EMAIL = "maria.jansen@example.org"
@@ -92,3 +92,32 @@ def test_failures_in_both_instances_add_up(make_user, instances):
         assert password_step(browser(instance), EMAIL, WRONG_PASSWORD).status_code == 200
     assert password_step(browser(second), EMAIL, WRONG_PASSWORD).status_code == 429
     assert password_step(browser(first), EMAIL).status_code == 429
+
+
+def test_sign_in_fails_closed_with_a_503_page_when_the_shared_storage_is_down(app, caplog):
+    # Port 9 (discard) on loopback: nothing listens, so every storage call fails at once.
+    down = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0",
+            "DEFAULT_LANGUAGE": "en",
+        },
+        env="test",
+    )
+    with down.app_context():
+        try:
+            client = down.test_client()
+            token = csrf_token(client)
+            response = client.post(
+                "/sign-in",
+                data={"csrf_token": token, "email": "a@example.org", "password": "x" * 20},
+            )
+            assert response.status_code == 503
+            page = response.get_data(as_text=True)
+            assert "Signing in is not possible for a moment" in page
+            assert "Traceback" not in page and "a@example.org" not in caplog.text
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+            # The module-level limiter keeps the storage of the app initialised last.
+            limiter.init_app(app)

@@ -20,6 +20,7 @@ import pyotp
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.accessibility import assert_accessible
+from tests.browser.modes import mode
 from tests.browser.server import ROOT
 
 # The demo accounts of `flask demo seed` (README); these passwords are public.
@@ -50,28 +51,82 @@ def field(scope: Scope, text: str | re.Pattern[str]) -> Locator:
 
 
 def fill(scope: Scope, text: str, value: str) -> None:
-    field(scope, text).fill(value)
+    target = field(scope, text)
+    if not mode.keyboard:
+        target.fill(value)
+        return
+    reach(target)
+    target.page.keyboard.press("Control+A")
+    target.page.keyboard.type(value)
 
 
 def fill_date(scope: Scope, text: str | re.Pattern[str], value: date) -> None:
-    # A date input takes ISO 8601 from fill(), whatever the display format of the locale.
-    field(scope, text).fill(value.isoformat())
+    # A date input takes ISO 8601 from fill(), whatever the display format of the locale. By
+    # keyboard it is reached with Tab first; the order of its typed parts (day, month, year)
+    # follows Chromium's own locale, so the value itself is still set with fill().
+    target = field(scope, text)
+    if mode.keyboard:
+        reach(target)
+    target.fill(value.isoformat())
 
 
 def choose(scope: Scope, text: str, option: str) -> None:
-    field(scope, text).select_option(label=option)
+    target = field(scope, text)
+    if not mode.keyboard:
+        target.select_option(label=option)
+        return
+    # A closed select: Home, then the arrow keys until the option is chosen.
+    reach(target)
+    target.page.keyboard.press("Home")
+    for _ in range(target.evaluate("select => select.options.length")):
+        if target.evaluate(_SELECTED_TEXT) == option:
+            return
+        target.page.keyboard.press("ArrowDown")
+    raise AssertionError(f"option {option!r} not reached with the arrow keys")
 
 
 def tick(scope: Scope, text: str) -> None:
-    scope.get_by_role("checkbox", name=label(text)).check()
+    target = scope.get_by_role("checkbox", name=label(text))
+    if not mode.keyboard:
+        target.check()
+        return
+    reach(target)
+    if not target.is_checked():
+        target.page.keyboard.press("Space")
+    expect(target).to_be_checked()
 
 
 def press(scope: Scope, name: str) -> None:
-    scope.get_by_role("button", name=name, exact=True).click()
+    activate(scope.get_by_role("button", name=name, exact=True))
 
 
 def follow(scope: Scope, name: str) -> None:
-    scope.get_by_role("link", name=name, exact=True).click()
+    activate(scope.get_by_role("link", name=name, exact=True))
+
+
+def activate(target: Locator) -> None:
+    """Click, or by keyboard: Tab to it and press Enter."""
+    if not mode.keyboard:
+        target.click()
+        return
+    reach(target)
+    target.page.keyboard.press("Enter")
+
+
+_SELECTED_TEXT = "select => select.options[select.selectedIndex].textContent.trim()"
+_HAS_FOCUS = "element => element === document.activeElement"
+
+
+def reach(target: Locator) -> None:
+    """Press Tab until `target` has focus (from wherever focus is, around the page if need
+    be), then check that it is on screen with a visible focus indicator."""
+    page = target.page
+    for _ in range(MAX_TABS):
+        if target.evaluate(_HAS_FOCUS):
+            assert_focus_visible(page)
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{target} not reached with Tab on {page.url}")
 
 
 def expect_heading(page: Page, text: str | re.Pattern[str]) -> None:
