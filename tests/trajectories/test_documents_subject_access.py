@@ -162,42 +162,6 @@ def test_dutch_dates_and_labels_on_the_print_view(dutch, client, login_as, make_
 
 
 @pytest.mark.parametrize("suffix", ["", ".pdf"])
-def test_another_region_is_404_and_audited(
-    client, login_as, make_trajectory, audit_entries, suffix
-):
-    t = make_trajectory(region="Rotterdam-Rijnmond", name="Rotterdamse Cliënt")
-    coordinator = login_as("coordinator", region="Gooi en Vechtstreek")
-
-    response = client.get(url(t, suffix))
-
-    assert response.status_code == 404
-    assert "Rotterdamse Cliënt" not in response.get_data(as_text=True)
-    entry = audit_entries()[-1]
-    assert (entry.user_id, entry.outcome, entry.detail, entry.object_id) == (
-        coordinator.id,
-        "denied",
-        "not_found_in_scope",
-        str(t.public_id),
-    )
-    assert not [e for e in audit_entries() if e.action == Action.PRINT.value]
-
-
-@pytest.mark.parametrize("role", ["chain_director", "admin"])
-@pytest.mark.parametrize("suffix", ["", ".pdf"])
-def test_other_roles_are_refused(client, login_as, make_trajectory, audit_entries, role, suffix):
-    t = make_trajectory(name="Geheime Naam")
-    user = login_as(role)
-
-    response = client.get(url(t, suffix))
-
-    assert response.status_code == 403
-    assert "Geheime Naam" not in response.get_data(as_text=True)
-    entry = audit_entries()[-1]
-    assert (entry.user_id, entry.outcome, entry.detail) == (user.id, "denied", "role_not_allowed")
-    assert not [e for e in audit_entries() if e.action == Action.PRINT.value]
-
-
-@pytest.mark.parametrize("suffix", ["", ".pdf"])
 def test_statement_count_does_not_grow_with_the_file(
     client, login_as, make_trajectory, make_user, suffix
 ):
