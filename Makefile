@@ -29,6 +29,7 @@ translations: $(MO_FILES)
 run: $(VENV)/.installed translations
 	CARECOORD_ENV=development $(FLASK) db upgrade
 	CARECOORD_ENV=development $(FLASK) demo seed
+	CARECOORD_ENV=development $(FLASK) rollups rebuild
 	CARECOORD_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-dev translations
@@ -40,8 +41,10 @@ test: $(VENV)/.installed-dev translations
 screenshots: $(VENV)/.installed-dev translations
 	CARECOORD_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser
 
+# Not part of `make test`: see docs/performance.md (SIZES=national,stress for the 200,000 set).
 bench: $(VENV)/.installed-dev translations
-	$(BIN)/python -m benchmarks.search
+	bash benchmarks/prepare.sh
+	CARECOORD_BENCH_SIZES=$(or $(SIZES),national) $(BIN)/python -m benchmarks
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -101,6 +101,8 @@ class Config:
     PAGE_SIZE = 25
     # Reverse proxies in front of the app (CARECOORD_PROXY_HOPS); 0 trusts no forwarded header.
     PROXY_HOPS = 0
+    # Bare endpoints for benchmarks/ only (CARECOORD_BENCHMARK_ENDPOINTS; refused in production).
+    BENCHMARK_ENDPOINTS = False
     # Sign-in throttling (SECURITY.md): Flask-Limiter's storage; with Redis the account lock
     # holds across processes and servers, memory:// is per process.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -249,6 +251,25 @@ def _rate_limit_settings(cfg: dict) -> None:
 SESSION_ABSOLUTE_HOURS_MAX = 24
 
 
+def _replica_settings(cfg: dict) -> None:
+    """A read replica for the dashboard and the export (docs/deployment.md); never written."""
+    if url := _setting("CARECOORD_DATABASE_REPLICA_URL"):
+        if url.startswith(("postgresql://", "postgres://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        cfg["SQLALCHEMY_BINDS"] = {"replica": url}
+
+
+def _benchmark_settings(cfg: dict, env_name: str) -> None:
+    """The bare endpoints of benchmarks/ (carecoord.benchmarking): never in production."""
+    if _setting("CARECOORD_BENCHMARK_ENDPOINTS") in ("1", "true"):
+        if env_name == "production":
+            raise ConfigurationError(
+                "CARECOORD_BENCHMARK_ENDPOINTS is refused in production: it serves client data "
+                "without the access checks"
+            )
+        cfg["BENCHMARK_ENDPOINTS"] = True
+
+
 def _session_settings(cfg: dict) -> None:
     """Idle minutes and absolute hours: whole numbers, the idle one never the longer."""
     for setting, field, high in (
@@ -295,6 +316,8 @@ def load_config(env_name: str | None = None) -> dict:
     _session_settings(cfg)
     _retention_settings(cfg)
     _proxy_settings(cfg)
+    _replica_settings(cfg)
+    _benchmark_settings(cfg, env_name)
     if env_name != "test":
         _rate_limit_settings(cfg)
     return cfg

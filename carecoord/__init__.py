@@ -20,6 +20,7 @@ from carecoord.accounts.resume_views import bp as session_resume_bp
 from carecoord.accounts.throttle import init_throttle
 from carecoord.accounts.timeouts import end_expired_session
 from carecoord.audit import views as audit_views
+from carecoord.benchmarking import init_benchmarking
 from carecoord.clients import views as client_views
 from carecoord.database import configure_engine
 from carecoord.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -88,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, env: str | None = Non
     app.before_request(end_expired_session)
     app.before_request(enforce_access)
     cli.register(app)
+    init_benchmarking(app)
     return app
 
 

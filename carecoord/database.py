@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from carecoord.extensions import db
 
+# The bind key of the read replica (config CARECOORD_DATABASE_REPLICA_URL).
+REPLICA = "replica"
+
 
 def configure_engine(app: Flask) -> None:
     with app.app_context():
-        engine = db.engine
-    if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def reporting_bind_arguments() -> dict[str, Any]:
+    """`bind_arguments` for the reads of the dashboard and the export: the read replica when
+    one is configured, else the primary. Only for reads of coded, closed periods: a replica
+    may lag the primary by a moment, which a finished quarter never notices."""
+    engines = db.engines
+    return {"bind": engines[REPLICA]} if REPLICA in engines else {}
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -27,8 +27,9 @@ PURE = frozenset(
     }
 )
 PURE_THIRD_PARTY = frozenset({"cryptography"})
-# The composition roots: the app factory registers every blueprint, cli.py every command group.
-COMPOSITION_ROOTS = frozenset({"carecoord", "carecoord.cli"})
+# The composition roots: the app factory registers every blueprint, cli.py every command group;
+# the benchmarks' bare endpoints run every page's queries without the framework.
+COMPOSITION_ROOTS = frozenset({"carecoord", "carecoord.cli", "carecoord.benchmarking.bare"})
 # The order of features: a model may import the models of features before its own.
 FEATURE_ORDER = (
     "audit",

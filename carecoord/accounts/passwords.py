@@ -7,6 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from zxcvbn.matching import RANKED_DICTIONARIES
 
+from carecoord.accounts.password_checks import at_low_priority
 from carecoord.codes import N_
 
 PASSWORD_MIN = 15
@@ -30,8 +31,12 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    """Constant work whether or not the user exists: pass None to hash against a dummy."""
-    hasher = _hasher()
+    """Constant work whether or not the user exists: pass None to hash against a dummy.
+    The Argon2 work runs at the lowest CPU priority (password_checks.py): pages go first."""
+    return at_low_priority(_verify, _hasher(), stored_hash, password)
+
+
+def _verify(hasher: PasswordHasher, stored_hash: str | None, password: str) -> bool:
     target = stored_hash or _dummy_hash(hasher)
     try:
         hasher.verify(target, password)

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from carecoord.accounts import operations, pending, throttle, twofactor
+from carecoord.accounts import operations, password_checks, pending, throttle, twofactor
 from carecoord.accounts.forms import (
     ChangePasswordForm,
     EnrolForm,
@@ -70,7 +70,15 @@ def sign_in():
         log.warning("sign-in refused, account locked: account=%s", account)
         form.form_errors.append(_(throttle.LOCKED))
         return _sign_in_page(form, 429)
-    user = operations.authenticate(form.email.data, form.password.data)
+    try:
+        with password_checks.sign_in_slot():
+            user = operations.authenticate(form.email.data, form.password.data)
+    except password_checks.ChecksBusy:
+        # A storm of sign-ins: refused before the account is looked up, the same for all.
+        log.info("sign-in refused, password checks busy")
+        form.form_errors.append(_(password_checks.BUSY))
+        page, status = _sign_in_page(form, 503)
+        return page, status, {"Retry-After": "5"}
     db.session.commit()
     if user is None:
         log.info("sign-in failed at the password: account=%s", account)

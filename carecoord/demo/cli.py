@@ -5,9 +5,12 @@ from __future__ import annotations
 import time
 
 import click
+from sqlalchemy import select
 
-from carecoord.demo import data
-from carecoord.demo.seed import DemoRefused, add_bulk, seed_base
+from carecoord.accounts.models import User
+from carecoord.demo import data, regions
+from carecoord.demo.bulk import add_bulk
+from carecoord.demo.seed import DemoRefused, seed_base
 from carecoord.extensions import db
 from carecoord.timeutil import today
 
@@ -51,8 +54,13 @@ def seed_command(trajectories: int) -> None:
 
 
 def _print_accounts() -> None:
+    """The base accounts, and the coordinators of the national regions once a bulk run added
+    them."""
+    bulk = {a.email: a for a in regions.BULK_ACCOUNTS}
+    present = set(db.session.scalars(select(User.email).where(User.email.in_(list(bulk)))))
+    accounts = [*data.ACCOUNTS, *(a for a in regions.BULK_ACCOUNTS if a.email in present)]
     rows = [("role", "region", "e-mail", "password")]
-    rows += [(a.role.value, a.region, a.email, a.password) for a in data.ACCOUNTS]
+    rows += [(a.role.value, a.region, a.email, a.password) for a in accounts]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     click.echo("\nDemo accounts (development only; these passwords are public):")
     for row in rows:

@@ -15,7 +15,10 @@ from carecoord.demo import data
 
 HISTORY_DAYS = 730  # notifications over the past two years
 RECENT_DAYS = 35  # the latest contact moment of an open trajectory
+# Yearly notifications grow: the last day of a long range is this much likelier than the first.
+GROWTH = 0.6
 T = TypeVar("T")
+Regions = dict[str, tuple[str, list[tuple[str, str]]]]
 
 GENDER_WEIGHTS = {
     Gender.FEMALE: 58,
@@ -80,10 +83,20 @@ class ClientSpec:
 class PeopleGenerator:
     """Draws client specs; the same seed gives the same people on the same day."""
 
-    def __init__(self, seed: int, today: date) -> None:
+    def __init__(
+        self,
+        seed: int,
+        today: date,
+        regions: Regions = data.REGIONS,
+        region_weights: dict[str, int] = data.REGION_WEIGHTS,
+        municipality_weights: dict[str, int] = data.MUNICIPALITY_WEIGHTS,
+    ) -> None:
         # Reproducible invented data, never a secret: a seeded generator is the point.
         self.rng = random.Random(seed)  # noqa: S311
         self.today = today
+        self.regions = regions
+        self.region_weights = region_weights
+        self.municipality_weights = municipality_weights
         self.fakers: dict[str, Faker] = {}
         for number, locale in enumerate(data.LOCALES):
             faker = Faker(locale)
@@ -95,9 +108,15 @@ class PeopleGenerator:
         days = sorted((self.rng.randrange(HISTORY_DAYS) for _ in range(count)), reverse=True)
         return [self.today - timedelta(days=d) for d in days]
 
+    def dates_since(self, first: date, count: int) -> list[date]:
+        """`count` dates from `first` to yesterday, oldest first, a little more each year."""
+        span = (self.today - first).days - 1
+        draws = sorted(_rising(self.rng.random()) for _ in range(count))
+        return [first + timedelta(days=int(x * span)) for x in draws]
+
     def client(self, notified_on: date) -> ClientSpec:
         rng = self.rng
-        region = _weighted(rng, data.REGION_WEIGHTS)
+        region = _weighted(rng, self.region_weights)
         date_of_birth = self._date_of_birth(notified_on)
         minor = bool(is_minor(date_of_birth, notified_on))
         locale = "nl_NL" if minor and rng.random() < 0.7 else _weighted(rng, _locale_weights())
@@ -137,12 +156,12 @@ class PeopleGenerator:
         return notified_on - timedelta(days=age * 365 + self.rng.randrange(365) + age // 4)
 
     def _municipality(self, region: str) -> str:
-        codes = [cbs for _, cbs in data.REGIONS[region][1]]
-        return self.rng.choices(codes, [data.MUNICIPALITY_WEIGHTS.get(c, 1) for c in codes])[0]
+        codes = [cbs for _, cbs in self.regions[region][1]]
+        return self.rng.choices(codes, [self.municipality_weights.get(c, 1) for c in codes])[0]
 
     def _address(self, region: str, municipality: str) -> str:
         faker = self.fakers["nl_NL"]
-        town = next(name for name, cbs in data.REGIONS[region][1] if cbs == municipality)
+        town = next(name for name, cbs in self.regions[region][1] if cbs == municipality)
         return f"{faker.street_address()}, {faker.postcode()} {town}"
 
     def _forms(self, gender: Gender) -> list[ExploitationForm]:
@@ -172,6 +191,12 @@ class PeopleGenerator:
         ]
         dates.append(self.today - timedelta(days=self.rng.randint(0, min(span, RECENT_DAYS))))
         return sorted(zip(dates, chosen, strict=True))
+
+
+def _rising(u: float) -> float:
+    """Where in [0, 1) the quantile `u` falls for a density rising linearly by GROWTH (the
+    inverse of its distribution function)."""
+    return ((1 + GROWTH * (2 + GROWTH) * u) ** 0.5 - 1) / GROWTH
 
 
 def _locale_weights() -> dict[str, int]:

@@ -1,16 +1,15 @@
-"""Writing demo data: an idempotent base set and bulk trajectories for benchmarks; never commits."""
+"""Writing demo data: the idempotent base set (bulk trajectories: carecoord.demo.bulk); never
+commits."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import select
 
 from carecoord.accounts.models import Municipality, Region, User
 from carecoord.accounts.operations import create_user
@@ -20,7 +19,7 @@ from carecoord.clients.models import Client
 from carecoord.clients.rules import age_band, age_on, nationality_group
 from carecoord.codes import ConsentGiver, ConsentPurpose, Phase, Role, StepKind
 from carecoord.demo import data
-from carecoord.demo.people import ClientSpec, PeopleGenerator
+from carecoord.demo.people import ClientSpec, PeopleGenerator, Regions
 from carecoord.extensions import db
 from carecoord.providers.models import CareProvider
 from carecoord.security.keys import app_keys
@@ -32,7 +31,8 @@ from carecoord.trajectories.rules import DEFAULT_MONITORING_INTERVAL_DAYS, next_
 BASE_SEED = 2026
 BASE_CLIENTS = 40
 BULK_SEED = 7919
-CHUNK_SIZE = 500
+# Raised whenever the bulk data changes shape: benchmarks/ then seed their datasets afresh.
+BULK_VERSION = 2
 # Base clients get fixed public ids, so a second run can tell which of them already exist.
 CONSENT_NOTE = "Toestemming voor registratie bij CoMensha vastgelegd."
 DEMO_NAMESPACE = uuid.UUID("6f1c2a52-5d0e-4a8e-9f43-2b7c1d9e0a11")
@@ -56,7 +56,7 @@ class SeedCounts:
 
 
 @dataclass(frozen=True)
-class _Places:
+class Places:
     """Ids the builders need: region and municipality ids, each region's coordinator."""
 
     regions: dict[str, Region]
@@ -78,39 +78,21 @@ def seed_base(today: date) -> SeedCounts:
     missing, so a second run adds nothing."""
     refuse_in_production()
     counts = SeedCounts()
-    regions = _seed_regions(counts)
-    _seed_providers(regions, counts)
-    _seed_accounts(regions, counts)
-    _seed_clients(_places(regions), today, counts)
+    regions = seed_regions(data.REGIONS, counts)
+    seed_providers(regions, data.PROVIDERS, counts)
+    seed_accounts(regions, data.ACCOUNTS, counts)
+    _seed_clients(find_places(regions), today, counts)
     if counts.clients:
         record(None, Action.CREATE, object_type="clients", detail="demo_seed")
     db.session.flush()
     return counts
 
 
-def add_bulk(count: int, today: date, chunk_size: int = CHUNK_SIZE) -> Iterator[int]:
-    """Add `count` clients with a trajectory each, in chunks of bulk inserts; yields the
-    number done after each chunk so the caller can commit and report."""
-    refuse_in_production()
-    places = _places({r.name: r for r in db.session.scalars(select(Region))})
-    existing = db.session.scalar(select(func.count()).select_from(Trajectory)) or 0
-    people = PeopleGenerator(BULK_SEED + existing, today)
-    dates = people.notification_dates(count)
-    sequences: dict[str, int] = {}
-    record(None, Action.CREATE, object_type="clients", detail="demo_bulk")
-    for start in range(0, count, chunk_size):
-        specs = [people.client(on) for on in dates[start : start + chunk_size]]
-        pairs = [_build(spec, places, uuid.uuid4()) for spec in specs]
-        for spec, (_, trajectory) in zip(specs, pairs, strict=True):
-            trajectory.case_number = _next_in_memory(sequences, places, spec)
-        _insert_chunk(pairs)
-        yield start + len(specs)
-
-
-def _seed_regions(counts: SeedCounts) -> dict[str, Region]:
+def seed_regions(regions_data: Regions, counts: SeedCounts) -> dict[str, Region]:
+    """The regions with their municipalities; adds only what is missing."""
     regions: dict[str, Region] = {}
     known = set(db.session.scalars(select(Municipality.cbs_code)))
-    for name, (code, municipalities) in data.REGIONS.items():
+    for name, (code, municipalities) in regions_data.items():
         region = db.session.scalar(select(Region).where(Region.name == name))
         if region is None:
             region = Region(name=name, code=code)
@@ -125,10 +107,16 @@ def _seed_regions(counts: SeedCounts) -> dict[str, Region]:
     return regions
 
 
-def _seed_providers(regions: dict[str, Region], counts: SeedCounts) -> None:
+def seed_providers(
+    regions: dict[str, Region],
+    providers: tuple[data.DemoProvider, ...],
+    counts: SeedCounts,
+    first_number: int = 1,
+) -> None:
+    """The care providers of `regions`; adds only what is missing."""
     rows = db.session.execute(select(CareProvider.region_id, CareProvider.name))
     known = {(region_id, name) for region_id, name in rows}
-    for number, provider in enumerate(data.PROVIDERS, start=1):
+    for number, provider in enumerate(providers, start=first_number):
         region = regions[provider.region]
         if (region.id, provider.name) in known:
             continue
@@ -149,9 +137,12 @@ def _seed_providers(regions: dict[str, Region], counts: SeedCounts) -> None:
     db.session.flush()
 
 
-def _seed_accounts(regions: dict[str, Region], counts: SeedCounts) -> None:
+def seed_accounts(
+    regions: dict[str, Region], accounts: tuple[data.DemoAccount, ...], counts: SeedCounts
+) -> None:
+    """The demo accounts; adds only what is missing."""
     known = set(db.session.scalars(select(User.email)))
-    for account in data.ACCOUNTS:
+    for account in accounts:
         if account.email in known:
             continue
         create_user(
@@ -165,7 +156,8 @@ def _seed_accounts(regions: dict[str, Region], counts: SeedCounts) -> None:
         counts.users += 1
 
 
-def _places(regions: dict[str, Region]) -> _Places:
+def find_places(regions: dict[str, Region]) -> Places:
+    """The ids of `regions`' municipalities and of each region's (first) coordinator."""
     rows = db.session.execute(select(Municipality.cbs_code, Municipality.id))
     municipalities = {cbs: municipality_id for cbs, municipality_id in rows}
     coordinators = {}
@@ -176,10 +168,10 @@ def _places(regions: dict[str, Region]) -> _Places:
             .order_by(User.id)
             .limit(1)
         )
-    return _Places(regions, municipalities, coordinators)
+    return Places(regions, municipalities, coordinators)
 
 
-def _seed_clients(places: _Places, today: date, counts: SeedCounts) -> None:
+def _seed_clients(places: Places, today: date, counts: SeedCounts) -> None:
     people = PeopleGenerator(BASE_SEED, today)
     ids = [uuid.uuid5(DEMO_NAMESPACE, f"client-{n}") for n in range(BASE_CLIENTS)]
     known = set(db.session.scalars(select(Client.public_id).where(Client.public_id.in_(ids))))
@@ -201,9 +193,8 @@ def _at(on: date) -> datetime:
     return datetime.combine(on, time(9, 0), tzinfo=UTC)
 
 
-def _build(spec: ClientSpec, places: _Places, public_id: uuid.UUID) -> tuple[Client, Trajectory]:
-    """A transient client and trajectory with steps, keyed by ids (not relationships), so the
-    same objects serve an ORM add and a bulk insert."""
+def _build(spec: ClientSpec, places: Places, public_id: uuid.UUID) -> tuple[Client, Trajectory]:
+    """A transient client and trajectory with steps, keyed by ids (not relationships)."""
     region = places.regions[spec.region]
     coordinator_id = places.coordinator_ids[spec.region]
     last_step = max([on for on, _ in spec.notes] + [spec.assistance_on or spec.notified_on])
@@ -263,79 +254,3 @@ def _build(spec: ClientSpec, places: _Places, public_id: uuid.UUID) -> tuple[Cli
         step.text = text
         trajectory.steps.append(step)
     return client, trajectory
-
-
-def _next_in_memory(sequences: dict[str, int], places: _Places, spec: ClientSpec) -> str:
-    """Like next_case_number, counted in memory for a bulk run; reads the database once per
-    prefix, ordering by length so sequence 10000 sorts after 9999."""
-    prefix = f"{places.regions[spec.region].code}-{spec.notified_on.year}-"
-    if prefix not in sequences:
-        last = db.session.scalar(
-            select(Trajectory.case_number)
-            .where(Trajectory.case_number.like(prefix + "%"))
-            .order_by(func.length(Trajectory.case_number).desc(), Trajectory.case_number.desc())
-            .limit(1)
-        )
-        sequences[prefix] = int(last.rsplit("-", 1)[1]) if last else 0
-    sequences[prefix] += 1
-    return f"{prefix}{sequences[prefix]:04d}"
-
-
-def _row(obj: Any, **overrides: Any) -> dict[str, Any]:
-    """The column values of a transient object by column name, NULLs included, so every row
-    of a table has the same keys and goes into one multi-row INSERT."""
-    row = {
-        attr.columns[0].name: _value(obj, attr.key, attr.columns[0])
-        for attr in inspect(type(obj)).column_attrs
-        if attr.key != "id"
-    }
-    row.update(overrides)
-    return row
-
-
-def _value(obj: Any, key: str, column: Any) -> Any:
-    """The attribute's value, or the column's Python default when unset (a Core INSERT given
-    an explicit None would store NULL instead of the default)."""
-    value = getattr(obj, key)
-    default = column.default
-    if value is None and default is not None:
-        if default.is_callable:
-            return default.arg(None)
-        if default.is_scalar:
-            return default.arg
-    return value
-
-
-def _insert_returning_ids(model: type, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
-    """Multi-row INSERT of `rows`; new ids by public id (asking for them in parameter order
-    would make SQLAlchemy insert one row at a time on SQLite)."""
-    table = model.__table__
-    statement = insert(table).returning(table.c.public_id, table.c.id)
-    return {
-        public_id: row_id for public_id, row_id in db.session.connection().execute(statement, rows)
-    }
-
-
-def _insert_chunk(pairs: list[tuple[Client, Trajectory]]) -> None:
-    """Core INSERTs of whole chunks (SQLAlchemy's insertmanyvalues), four per chunk."""
-    client_ids = _insert_returning_ids(Client, [_row(client) for client, _ in pairs])
-    trajectory_ids = _insert_returning_ids(
-        Trajectory,
-        [
-            _row(trajectory, client_id=client_ids[client.public_id], version=1)
-            for client, trajectory in pairs
-        ],
-    )
-    exploitation, steps, consents = [], [], []
-    for _, trajectory in pairs:
-        trajectory_id = trajectory_ids[trajectory.public_id]
-        exploitation.extend(
-            {"trajectory_id": trajectory_id, "form": item.form} for item in trajectory.exploitation
-        )
-        steps.extend(_row(step, trajectory_id=trajectory_id) for step in trajectory.steps)
-        consents.extend(_row(c, trajectory_id=trajectory_id) for c in trajectory.consents)
-    connection = db.session.connection()
-    connection.execute(insert(TrajectoryExploitation.__table__), exploitation)
-    connection.execute(insert(Step.__table__), steps)
-    if consents:
-        connection.execute(insert(Consent.__table__), consents)

@@ -10,7 +10,7 @@ import math
 import re
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -82,6 +82,28 @@ def median_days(values: Iterable[int], *, minimum: int = 1) -> int | None:
     if not days or len(days) < minimum:
         return None
     return math.floor(statistics.median(days) + 0.5)
+
+
+def median_of_counts(counts: Mapping[int, int], *, minimum: int = 1) -> int | None:
+    """`median_days` of a list holding each number of days `counts[days]` times, without
+    making the list (the rollups keep how many trajectories took each number of days)."""
+    if any(isinstance(d, bool) or not isinstance(d, int) for d in counts):
+        raise ValueError("days must be whole numbers")
+    if any(n < 0 for n in counts.values()):
+        raise ValueError("a count is never negative")
+    total = sum(counts.values())
+    if not total or total < minimum:
+        return None
+    # The values at the two middle positions (the same one when `total` is odd).
+    low, high, seen = None, None, 0
+    for days in sorted(d for d, n in counts.items() if n):
+        seen += counts[days]
+        if low is None and seen > (total - 1) // 2:
+            low = days
+        if seen > total // 2:
+            high = days
+            break
+    return math.floor(statistics.mean([low, high]) + 0.5)
 
 
 def categories(dimension: type[StrEnum] | Iterable[str]) -> list[str]:

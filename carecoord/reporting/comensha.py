@@ -6,10 +6,14 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import chain
+from json.encoder import encode_basestring
+from operator import itemgetter, le
+from typing import Any
 from uuid import UUID
 
 from carecoord.codes import (
@@ -94,10 +98,20 @@ COLUMNS: tuple[str, ...] = (
 )
 
 Handover = tuple[ProviderType, HandoverStatus]
+# The code list's order, taken once: iterating an enum class is slow in a per-row loop.
+FORM_ORDER: tuple[ExploitationForm, ...] = tuple(ExploitationForm)
 
 
-def _optional(kind: type[StrEnum], value: StrEnum | str | None) -> StrEnum | None:
-    return None if value is None else kind(value)
+# Each code list by value, for the per-row coercion: a dict lookup beats calling the enum.
+_BY_VALUE: dict[type[StrEnum], dict[str, Any]] = {}
+
+
+def _member(kind: type[StrEnum], value: StrEnum | str) -> Any:
+    members = _BY_VALUE.get(kind) or _BY_VALUE.setdefault(kind, {m.value: m for m in kind})
+    try:
+        return members[value]
+    except (KeyError, TypeError):
+        return kind(value)  # outside the code list: the enum's own ValueError
 
 
 def _check_date(name: str, value: date | None, *, required: bool = False) -> None:
@@ -139,28 +153,26 @@ class TrajectoryFacts:
     closure_reason: ClosureReason | None = None
 
     def __post_init__(self) -> None:
-        forms = {ExploitationForm(form) for form in self.exploitation_forms}
+        forms = {_member(ExploitationForm, form) for form in self.exploitation_forms}
         for name in ("client_public_id", "trajectory_public_id"):
             if not isinstance(getattr(self, name), UUID):
                 raise TypeError(f"{name} must be a UUID")
-        coded = {
-            "age_band": AgeBand(self.age_band),
-            "gender": Gender(self.gender),
-            "nationality_group": NationalityGroup(self.nationality_group),
-            "referrer_type": ReferrerType(self.referrer_type),
-            "phase": Phase(self.phase),
-            "police_report": _optional(PoliceReport, self.police_report),
-            "residence_permit": _optional(ResidencePermit, self.residence_permit),
-            "criminal_case": _optional(CriminalCase, self.criminal_case),
-            "closure_reason": _optional(ClosureReason, self.closure_reason),
-            # Fixed order (the code list's), each form once: equal facts give equal rows.
-            "exploitation_forms": tuple(form for form in ExploitationForm if form in forms),
-            "handovers": tuple(
-                (ProviderType(kind), HandoverStatus(status)) for kind, status in self.handovers
-            ),
-        }
-        for name, value in coded.items():
-            object.__setattr__(self, name, value)
+        put = object.__setattr__  # frozen: the coerced values replace the given ones
+        put(self, "age_band", _member(AgeBand, self.age_band))
+        put(self, "gender", _member(Gender, self.gender))
+        put(self, "nationality_group", _member(NationalityGroup, self.nationality_group))
+        put(self, "referrer_type", _member(ReferrerType, self.referrer_type))
+        put(self, "phase", _member(Phase, self.phase))
+        for name, kind in _OPTIONAL_CODED:
+            if (value := getattr(self, name)) is not None:
+                put(self, name, _member(kind, value))
+        # Fixed order (the code list's), each form once: equal facts give equal rows.
+        put(self, "exploitation_forms", tuple(form for form in FORM_ORDER if form in forms))
+        handovers = [
+            (_member(ProviderType, kind), _member(HandoverStatus, status))
+            for kind, status in self.handovers
+        ]
+        put(self, "handovers", tuple(handovers))
         if self.nationality is not None and not ISO_COUNTRY.fullmatch(self.nationality):
             raise ValueError("nationality must be an ISO 3166-1 alpha-2 code")
         if self.municipality_code is not None and not CBS_MUNICIPALITY.fullmatch(
@@ -182,45 +194,57 @@ class TrajectoryFacts:
             raise ValueError("phase closed, closed_on and closure_reason must agree")
 
 
+# The optional fields TrajectoryFacts coerces to their code list.
+_OPTIONAL_CODED: tuple[tuple[str, type[StrEnum]], ...] = (
+    ("police_report", PoliceReport),
+    ("residence_permit", ResidencePermit),
+    ("criminal_case", CriminalCase),
+    ("closure_reason", ClosureReason),
+)
+
+
 def month(value: date | None) -> str:
     """`YYYY-MM`, never the day; empty when there is no date."""
-    return "" if value is None else f"{value.year:04d}-{value.month:02d}"
+    return "" if value is None else value.isoformat()[:7]
 
 
 def _code(value: StrEnum | None) -> str:
-    return "" if value is None else value.value
+    # `_value_`, the member's plain value: `.value` is a property, slow in a per-row loop.
+    return "" if value is None else value._value_
+
+
+def to_cells(facts: TrajectoryFacts, *, pseudonym_key: bytes) -> tuple[str, ...]:
+    """The export row of `facts` as its cells in COLUMNS order ("" when unknown)."""
+    if not pseudonym_key:
+        raise ValueError("a pseudonym key is required")
+    return (
+        person_pseudonym(pseudonym_key, facts.client_public_id),
+        trajectory_pseudonym(pseudonym_key, facts.trajectory_public_id),
+        facts.region,
+        facts.municipality_code or "",
+        facts.age_band._value_,
+        facts.gender._value_,
+        facts.nationality or "",
+        facts.nationality_group._value_,
+        ";".join(facts.exploitation_forms),  # members are str: their values are joined
+        facts.referrer_type._value_,
+        REFERRER_CATEGORY[facts.referrer_type]._value_,
+        month(facts.notified_on),
+        facts.phase._value_,
+        month(facts.intake_completed_on),
+        month(facts.reflection_started_on),
+        _code(facts.police_report),
+        _code(facts.residence_permit),
+        _code(facts.criminal_case),
+        ";".join(sorted(f"{kind._value_}:{status._value_}" for kind, status in facts.handovers)),
+        month(facts.closed_on),
+        _code(facts.closure_reason),
+    )
 
 
 def to_row(facts: TrajectoryFacts, *, pseudonym_key: bytes) -> dict[str, str]:
     """The export row of `facts`: exactly COLUMNS, every value a string ("" when unknown)."""
-    if not pseudonym_key:
-        raise ValueError("a pseudonym key is required")
-    row = {
-        "person_pseudonym": person_pseudonym(pseudonym_key, facts.client_public_id),
-        "trajectory_pseudonym": trajectory_pseudonym(pseudonym_key, facts.trajectory_public_id),
-        "region": facts.region,
-        "municipality_code": facts.municipality_code or "",
-        "age_band": _code(facts.age_band),
-        "gender": _code(facts.gender),
-        "nationality": facts.nationality or "",
-        "nationality_group": _code(facts.nationality_group),
-        "exploitation_forms": ";".join(form.value for form in facts.exploitation_forms),
-        "referrer_type": _code(facts.referrer_type),
-        "referrer_category": REFERRER_CATEGORY[facts.referrer_type].value,
-        "notification_month": month(facts.notified_on),
-        "phase_at_period_end": _code(facts.phase),
-        "intake_completed_month": month(facts.intake_completed_on),
-        "reflection_period_start_month": month(facts.reflection_started_on),
-        "police_report": _code(facts.police_report),
-        "residence_permit": _code(facts.residence_permit),
-        "criminal_case": _code(facts.criminal_case),
-        "handovers": ";".join(
-            sorted(f"{kind.value}:{status.value}" for kind, status in facts.handovers)
-        ),
-        "closure_month": month(facts.closed_on),
-        "closure_reason": _code(facts.closure_reason),
-    }
-    return {column: row[column] for column in COLUMNS}
+    return dict(zip(COLUMNS, to_cells(facts, pseudonym_key=pseudonym_key), strict=True))
 
 
 def neutralise_cell(text: str) -> str:
@@ -265,3 +289,103 @@ def json_text(rows: Iterable[Mapping[str, str]], *, period: str, region: str) ->
         "rows": ordered,
     }
     return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def _document_ends(period: str, region: str, row_count: int) -> tuple[str, str]:
+    """json_text's document around its rows: the text before the first row and after the last."""
+    if not PERIOD.fullmatch(period):
+        raise ValueError("period must be YYYY or YYYY-Qn")
+    document = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "period": period,
+        "region": region,
+        "columns": list(COLUMNS),
+        "row_count": row_count,
+        "rows": [],
+    }
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    # Quotes inside string values are escaped, so only the key itself matches.
+    head, tail = text.split('"rows": []')
+    return head + '"rows": [', tail
+
+
+# json.dumps(sort_keys=True, indent=2) of a row at the depth of "rows", as one format string
+# over the cells in key order (formatting substitutes a value, it never reads one).
+_PSEUDONYMS = itemgetter(0, 1)
+_JSON_CELLS = itemgetter(*sorted(range(len(COLUMNS)), key=COLUMNS.__getitem__))
+_JSON_ROW = (
+    "    {\n"
+    + ",\n".join(f"      {encode_basestring(column)}: %s" for column in sorted(COLUMNS))
+    + "\n    }"
+)
+# A cell that starts with a trigger, found in one pass over the row's cells, each after a NUL
+# (a NUL inside a cell can only cause a needless check of every cell, never a missed one).
+_TRIGGERED = re.compile("\x00[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+
+
+class StreamWriter:
+    """Writes the CSV and the JSON block by block, byte for byte what csv_text and json_text
+    give for the same rows: `add` the cells (COLUMNS order) in sorted order, then `finish`.
+
+    `write_csv` and `write_json` take UTF-8 bytes, once per block of `block_rows` rows, so the
+    caller's hashing and writing run per block, and so do the checks.
+    """
+
+    def __init__(
+        self,
+        write_csv: Callable[[bytes], object],
+        write_json: Callable[[bytes], object],
+        *,
+        period: str,
+        region: str,
+        row_count: int,
+        block_rows: int = 256,
+    ) -> None:
+        head, self._json_tail = _document_ends(period, region, row_count)
+        self._write_csv, self._write_json = write_csv, write_json
+        self._csv_buffer = io.StringIO(newline="")
+        self._csv = csv.writer(self._csv_buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        self._csv.writerow(COLUMNS)
+        self._json_head: str | None = head
+        self._expected, self._written, self._block_rows = row_count, 0, block_rows
+        self._block: list[Sequence[str]] = []
+        self._last: tuple[str, str] = ("", "")
+
+    def add(self, cells: Sequence[str]) -> None:
+        self._block.append(cells)
+        if len(self._block) >= self._block_rows:
+            self._flush()
+
+    def finish(self) -> None:
+        """Write the end of both documents; refuses a row count other than announced."""
+        self._flush()
+        if self._written != self._expected:
+            raise ValueError("the rows written differ from the row count announced")
+        end = ("\n  ]" if self._written else "]") + self._json_tail
+        self._write_json(((self._json_head or "") + end).encode("utf-8"))
+        self._json_head = None
+
+    def _flush(self) -> None:
+        block, self._block = self._block, []
+        if any(len(cells) != len(COLUMNS) for cells in block):
+            raise ValueError("an export row must have exactly COLUMNS, in order")
+        keys = [self._last, *map(_PSEUDONYMS, block)]
+        if not all(map(le, keys, keys[1:])):
+            raise ValueError("export rows must come in pseudonym order")
+        self._last = keys[-1]
+        if _TRIGGERED.search("\x00" + "\x00".join(chain.from_iterable(block))):
+            self._csv.writerows([neutralise_cell(cell) for cell in cells] for cells in block)
+        else:
+            self._csv.writerows(block)
+        self._write_csv(self._csv_buffer.getvalue().encode("utf-8"))
+        self._csv_buffer.seek(0)
+        self._csv_buffer.truncate()
+        rows = ",\n".join(
+            [_JSON_ROW % tuple(map(encode_basestring, _JSON_CELLS(c))) for c in block]
+        )
+        if block:
+            rows = ("\n" if self._written == 0 else ",\n") + rows
+        self._written += len(block)
+        self._write_json(((self._json_head or "") + rows).encode("utf-8"))
+        self._json_head = None

@@ -1,22 +1,29 @@
-"""The dashboard's counts: read-only GROUP BY queries over coded columns, one per dimension.
+"""The dashboard's live counts: read-only GROUP BY queries over coded columns.
 
 Each function takes a region id and a Period and returns counts keyed by code. None of them
 selects an encrypted column, a name or an id: only codes, dates and counts leave the database.
+They define the figures: the rollups (reporting/rollups) hold the same counts ready-made and
+are compared with them in the tests. Every read goes to the read replica when one is
+configured (carecoord.database.reporting_bind_arguments).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, null, or_, select
 
 from carecoord.accounts.models import Municipality
 from carecoord.clients.models import Client
 from carecoord.codes import HandoverStatus, Phase
+from carecoord.database import reporting_bind_arguments
 from carecoord.extensions import db
 from carecoord.handovers.models import Handover, HelpQuestion
 from carecoord.providers.models import CareProvider
-from carecoord.reporting.aggregates import Period
+from carecoord.reporting.aggregates import Period, median_days
+from carecoord.reporting.rollups.rules import TO_ACCEPTANCE, TO_CLOSURE, TO_INTAKE
 from carecoord.trajectories.models import Trajectory, TrajectoryExploitation
 from carecoord.trajectories.rules import reflection_period_end
 
@@ -28,12 +35,25 @@ HANDOVER_EVENTS = {
 }
 
 
+class Counts(Protocol):
+    """The counts of one region and period that the dashboard's tables are made of."""
+
+    def flow(self, key: str) -> dict[str, list[int]]: ...
+
+    def handovers(self) -> dict[str, list[int]]: ...
+
+    def stocks(self) -> tuple[dict[str, int], int]: ...
+
+    def median(self, measure: str, minimum: int) -> int | None: ...
+
+
+def _rows(query: Select) -> Any:
+    """The query's rows, from the read replica when one is configured."""
+    return db.session.execute(query, bind_arguments=reporting_bind_arguments())
+
+
 def _between(column: ColumnElement, period: Period) -> ColumnElement[bool]:
     return and_(column >= period.start, column <= period.end)
-
-
-def _notified(region_id: int, period: Period) -> ColumnElement[bool]:
-    return and_(Trajectory.region_id == region_id, _between(Trajectory.notified_on, period))
 
 
 def _open_at(region_id: int, on: date) -> ColumnElement[bool]:
@@ -43,10 +63,6 @@ def _open_at(region_id: int, on: date) -> ColumnElement[bool]:
         Trajectory.notified_on <= on,
         or_(Trajectory.closed_on.is_(None), Trajectory.closed_on > on),
     )
-
-
-def _counts(query: Select) -> dict[str, int]:
-    return {str(key): int(n) for key, n in db.session.execute(query) if key is not None}
 
 
 def quarters(period: Period) -> list[Period]:
@@ -67,7 +83,7 @@ def _per_quarter(
     """Counts per key and quarter of the period's year, from one GROUP BY over the year."""
     quarter = _quarter_of(date_column, period)
     year = Period(period.year)
-    rows = db.session.execute(
+    rows = _rows(
         query.add_columns(key, quarter, func.count())
         .where(_between(date_column, year))
         .group_by(key, quarter)
@@ -136,45 +152,48 @@ def closure_reasons(region_id: int, period: Period) -> dict[str, list[int]]:
     )
 
 
-def open_by_phase(region_id: int, period: Period) -> dict[str, int]:
-    """Open at the period's end, by the phase then: assistance from the intake's completion.
-
-    A trajectory in (or closed from) assistance without a completion date (older or imported
-    data) counts as in assistance from the start of assistance.
-    """
-    in_assistance = or_(
-        Trajectory.phase == Phase.ASSISTANCE.value,
-        Trajectory.left_from_phase == Phase.ASSISTANCE.value,
-    )
-    since = func.coalesce(
-        Trajectory.intake_completed_on,
-        case((in_assistance, Trajectory.assistance_started_on)),
-    )
-    phase = case((since <= period.end, Phase.ASSISTANCE.value), else_=Phase.INTAKE.value)
-    query = (
-        select(phase, func.count(Trajectory.id))
-        .where(_open_at(region_id, period.end))
-        .group_by(phase)
-    )
-    return _counts(query)
+# The flow tables by key, each counted over the period's whole year.
+FLOWS: dict[str, Callable[[int, Period], dict[str, list[int]]]] = {
+    "notifications": new_notifications,
+    "exploitation": exploitation_forms,
+    "gender": by_gender,
+    "age_band": by_age_band,
+    "nationality_group": by_nationality_group,
+    "referrer": by_referrer,
+    "municipality": by_municipality,
+    "closure_reasons": closure_reasons,
+}
 
 
 def handovers(region_id: int, period: Period) -> dict[str, list[int]]:
-    """Handover events per quarter of the period's year, keyed "provider type:status"."""
-    counts: dict[str, list[int]] = {}
-    for status, column in HANDOVER_EVENTS.items():
-        query = (
-            select()
-            .select_from(Handover)
-            .join(CareProvider, CareProvider.id == Handover.provider_id)
-            .join(HelpQuestion, HelpQuestion.id == Handover.help_question_id)
-            .join(Trajectory, Trajectory.id == HelpQuestion.trajectory_id)
-            .where(Trajectory.region_id == region_id)
+    """Handover events per quarter of the period's year, keyed "provider type:status".
+
+    One pass over the region's handovers: a row carries the quarter of each of its events
+    in the year (NULL when that event is not in it), so a handover accepted and completed in
+    the year counts under both."""
+    year = Period(period.year)
+    numbers = [
+        case((_between(column, year), _quarter_of(column, period)), else_=null())
+        for column in HANDOVER_EVENTS.values()
+    ]
+    query = (
+        select(CareProvider.provider_type, *numbers, func.count())
+        .select_from(Handover)
+        .join(CareProvider, CareProvider.id == Handover.provider_id)
+        .join(HelpQuestion, HelpQuestion.id == Handover.help_question_id)
+        .join(Trajectory, Trajectory.id == HelpQuestion.trajectory_id)
+        .where(
+            Trajectory.region_id == region_id,
+            or_(*(_between(column, year) for column in HANDOVER_EVENTS.values())),
         )
-        for provider_type, numbers in _per_quarter(
-            CareProvider.provider_type, column, query, period
-        ).items():
-            counts[f"{provider_type}:{status.value}"] = numbers
+        .group_by(CareProvider.provider_type, *numbers)
+    )
+    counts: dict[str, list[int]] = {}
+    for provider_type, *quarter_numbers, n in _rows(query):
+        for status, number in zip(HANDOVER_EVENTS, quarter_numbers, strict=True):
+            if number is not None:
+                key = f"{provider_type}:{status.value}"
+                counts.setdefault(key, [0, 0, 0, 0])[int(number) - 1] += int(n)
     return counts
 
 
@@ -186,20 +205,44 @@ def earliest_running_start(on: date) -> date:
     return start
 
 
-def reflection_running(region_id: int, period: Period) -> int:
-    """Open trajectories whose reflection period runs on the period's last day."""
+def stocks(region_id: int, period: Period) -> tuple[dict[str, int], int]:
+    """Open at the period's end by the phase then, and how many of those are in their
+    reflection period then: one pass over the trajectories open on that day.
+
+    Assistance counts from the intake's completion; a trajectory in (or closed from)
+    assistance without a completion date (older or imported data) counts as in assistance
+    from the start of assistance.
+    """
     end = period.end
-    query = select(func.count(Trajectory.id)).where(
-        _open_at(region_id, end),
+    in_assistance = or_(
+        Trajectory.phase == Phase.ASSISTANCE.value,
+        Trajectory.left_from_phase == Phase.ASSISTANCE.value,
+    )
+    since = func.coalesce(
+        Trajectory.intake_completed_on,
+        case((in_assistance, Trajectory.assistance_started_on)),
+    )
+    phase = case((since <= end, Phase.ASSISTANCE.value), else_=Phase.INTAKE.value)
+    reflecting = and_(
         Trajectory.reflection_started_on <= end,
         Trajectory.reflection_started_on >= earliest_running_start(end),
     )
-    return int(db.session.scalar(query) or 0)
+    query = (
+        select(phase, func.count(Trajectory.id), func.sum(case((reflecting, 1), else_=0)))
+        .where(_open_at(region_id, end))
+        .group_by(phase)
+    )
+    by_phase: dict[str, int] = {}
+    running = 0
+    for key, n, reflection in _rows(query):
+        by_phase[str(key)] = int(n)
+        running += int(reflection or 0)
+    return by_phase, running
 
 
 def _day_pairs(query: Select) -> list[int]:
     """Whole days between two dates per row; only the two dates are read, never a row's id."""
-    return [(later - earlier).days for earlier, later in db.session.execute(query)]
+    return [(later - earlier).days for earlier, later in _rows(query)]
 
 
 def days_to_intake(region_id: int, period: Period) -> list[int]:
@@ -231,3 +274,29 @@ def days_to_first_acceptance(region_id: int, period: Period) -> list[int]:
         .having(_between(first, period))
     )
     return _day_pairs(query)
+
+
+DAYS = {
+    TO_INTAKE: days_to_intake,
+    TO_ACCEPTANCE: days_to_first_acceptance,
+    TO_CLOSURE: days_to_closure,
+}
+
+
+class LiveCounts:
+    """Counts straight from the live tables: what the rollups must always equal."""
+
+    def __init__(self, region_id: int, period: Period) -> None:
+        self.region_id, self.period = region_id, period
+
+    def flow(self, key: str) -> dict[str, list[int]]:
+        return FLOWS[key](self.region_id, self.period)
+
+    def handovers(self) -> dict[str, list[int]]:
+        return handovers(self.region_id, self.period)
+
+    def stocks(self) -> tuple[dict[str, int], int]:
+        return stocks(self.region_id, self.period)
+
+    def median(self, measure: str, minimum: int) -> int | None:
+        return median_days(DAYS[measure](self.region_id, self.period), minimum=minimum)

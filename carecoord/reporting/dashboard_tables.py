@@ -1,4 +1,4 @@
-"""The dashboard's tables: counts from dashboard.py, suppressed, with fixed rows and columns.
+"""The dashboard's tables: counts (rollups or live), suppressed, with fixed rows and columns.
 
 Flows (notifications and their profile, closures) are suppressed as one table per year with the
 quarters as columns: a quarter shows its column, the year the row totals, so a year can never be
@@ -25,9 +25,11 @@ from carecoord.codes import (
     ProviderType,
     ReferrerType,
 )
+from carecoord.database import reporting_bind_arguments
 from carecoord.extensions import db
-from carecoord.reporting import dashboard
-from carecoord.reporting.aggregates import UNKNOWN, Period, categories, median_days
+from carecoord.reporting.aggregates import UNKNOWN, Period, categories
+from carecoord.reporting.dashboard import FLOWS, TO_ACCEPTANCE, TO_CLOSURE, TO_INTAKE, Counts
+from carecoord.reporting.rollups.reads import counts_for
 from carecoord.reporting.suppression import (
     SUPPRESSED_MARK,
     Cell,
@@ -143,11 +145,12 @@ def _municipalities(region: Region) -> list[Row]:
         .where(Municipality.region_id == region.id)
         .order_by(Municipality.name)
     )
+    rows = db.session.execute(query, bind_arguments=reporting_bind_arguments())
     # Names as the administrator typed them: not codes, shown as they are.
-    return [*(Row(code, name=name) for code, name in db.session.execute(query)), Row(UNKNOWN)]
+    return [*(Row(code, name=name) for code, name in rows), Row(UNKNOWN)]
 
 
-def _handovers(region: Region, period: Period, threshold: int) -> Table:
+def _handovers(counts: Counts, period: Period, threshold: int) -> Table:
     """Provider type by status, suppressed as one table of (type, status) by quarter like the
     flows, so a year cannot be set against its quarters; hence no totals per status."""
     types = [t.value for t in ProviderType]
@@ -155,7 +158,7 @@ def _handovers(region: Region, period: Period, threshold: int) -> Table:
     flat = _flow(
         "handovers",
         [Row(key) for key in keys],
-        dashboard.handovers(region.id, period),
+        counts.handovers(),
         period,
         threshold,
     )
@@ -166,19 +169,16 @@ def _handovers(region: Region, period: Period, threshold: int) -> Table:
     return Table("handovers", columns, _coded(types, "ProviderType"), cells, None)
 
 
-def _medians(region: Region, period: Period, threshold: int) -> Table:
+def _medians(counts: Counts, threshold: int) -> Table:
     """Medians over fewer than `threshold` trajectories are not shown."""
-    sources = {
-        "to_intake": (N_("notification to intake complete"), dashboard.days_to_intake),
-        "to_acceptance": (
-            N_("notification to first accepted handover"),
-            dashboard.days_to_first_acceptance,
-        ),
-        "to_closure": (N_("notification to closure"), dashboard.days_to_closure),
+    messages = {
+        TO_INTAKE: N_("notification to intake complete"),
+        TO_ACCEPTANCE: N_("notification to first accepted handover"),
+        TO_CLOSURE: N_("notification to closure"),
     }
     rows, cells = [], {}
-    for code, (message, query) in sources.items():
-        median = median_days(query(region.id, period), minimum=threshold)
+    for code, message in messages.items():
+        median = counts.median(code, threshold)
         rows.append(Row(code, message=message))
         cells[code] = {"days": Cell(None, "–") if median is None else Cell(median, str(median))}
     return Table("medians", [("days", N_("Days (median)"))], rows, cells, None)
@@ -203,16 +203,6 @@ TITLES = {
 TABLE_KEYS = tuple(TITLES)
 # Tables that split the new notifications: each adds up to the notifications' total.
 PARTITIONS = frozenset({"gender", "age_band", "nationality_group", "referrer", "municipality"})
-FLOWS = {
-    "notifications": dashboard.new_notifications,
-    "exploitation": dashboard.exploitation_forms,
-    "gender": dashboard.by_gender,
-    "age_band": dashboard.by_age_band,
-    "nationality_group": dashboard.by_nationality_group,
-    "referrer": dashboard.by_referrer,
-    "municipality": dashboard.by_municipality,
-    "closure_reasons": dashboard.closure_reasons,
-}
 CODED_ROWS = {
     "exploitation": (list(ExploitationForm), "ExploitationForm"),
     "gender": (categories(Gender), "Gender"),
@@ -243,32 +233,43 @@ def _flow_rows(key: str, region: Region) -> list[Row]:
     return _coded(codes, kind)
 
 
-def build(region: Region, period: Period, threshold: int, only: str | None = None) -> list[Table]:
-    """The page's tables in order, or only the one named `only` (with what it is derived from)."""
+def build(
+    region: Region,
+    period: Period,
+    threshold: int,
+    only: str | None = None,
+    *,
+    counts: Counts | None = None,
+) -> list[Table]:
+    """The page's tables in order, or only the one named `only` (with what it is derived from).
+
+    The counts come from the rollups while they are complete, else from the live queries;
+    `counts` names the source instead (the tests compare the two)."""
+    counts = counts_for(region.id, period) if counts is None else counts
     wanted = {"age_band"} if only == "minor_adult" else set(TITLES) if only is None else {only}
     if wanted & PARTITIONS:
         wanted.add("notifications")
     tables: list[Table] = []
-    for key, query in FLOWS.items():
+    for key in FLOWS:
         if key in wanted:
-            counts = query(region.id, period)
-            table = _flow(key, _flow_rows(key, region), counts, period, threshold)
+            flow = counts.flow(key)
+            table = _flow(key, _flow_rows(key, region), flow, period, threshold)
             if key in PARTITIONS:
                 table = _agreeing(table, tables[0])
             tables.append(table)
             if key == "age_band":
                 tables.append(_minor_adult(table))
-    if "open_by_phase" in wanted:
-        phases = _coded([Phase.INTAKE.value, Phase.ASSISTANCE.value], "Phase")
-        counts = dashboard.open_by_phase(region.id, period)
-        tables.append(_series("open_by_phase", phases, counts, threshold))
-    if "reflection" in wanted:
-        running = [Row("running", message=N_("reflection period running"))]
-        counts = {"running": dashboard.reflection_running(region.id, period)}
-        tables.append(_series("reflection", running, counts, threshold))
+    if wanted & {"open_by_phase", "reflection"}:
+        by_phase, running = counts.stocks()
+        if "open_by_phase" in wanted:
+            phases = _coded([Phase.INTAKE.value, Phase.ASSISTANCE.value], "Phase")
+            tables.append(_series("open_by_phase", phases, by_phase, threshold))
+        if "reflection" in wanted:
+            rows = [Row("running", message=N_("reflection period running"))]
+            tables.append(_series("reflection", rows, {"running": running}, threshold))
     if "handovers" in wanted:
-        tables.append(_handovers(region, period, threshold))
+        tables.append(_handovers(counts, period, threshold))
     if "medians" in wanted:
-        tables.append(_medians(region, period, threshold))
+        tables.append(_medians(counts, threshold))
     order = list(TITLES)
     return sorted((t for t in tables if only in (None, t.key)), key=lambda t: order.index(t.key))

@@ -19,6 +19,7 @@ from carecoord.accounts.models import REGION_CODE_MAX, Region
 from carecoord.audit.models import Action
 from carecoord.audit.operations import record
 from carecoord.codes import LABELS, Role
+from carecoord.database import reporting_bind_arguments
 from carecoord.extensions import db
 from carecoord.reporting.aggregates import Period
 from carecoord.reporting.charts import Bar, Series, bar_chart
@@ -69,7 +70,9 @@ def _region() -> Region:
     shown = code if REGION_CODE.fullmatch(code) else "invalid"
     if Role(current_user.role) is not Role.ADMIN:
         raise OutOfScope("region", shown)
-    region = db.session.scalar(select(Region).where(Region.code == code))
+    region = db.session.scalar(
+        select(Region).where(Region.code == code), bind_arguments=reporting_bind_arguments()
+    )
     if region is None:
         raise OutOfScope("region", shown)
     return region
@@ -93,7 +96,10 @@ def _refused(region: Region, message: str) -> tuple[str, int]:
 
 def _choices(region: Region) -> dict:
     is_admin = Role(current_user.role) is Role.ADMIN
-    regions = list(db.session.scalars(select(Region).order_by(Region.name))) if is_admin else []
+    regions = []
+    if is_admin:
+        query = select(Region).order_by(Region.name)
+        regions = list(db.session.scalars(query, bind_arguments=reporting_bind_arguments()))
     return {"regions": regions, "is_admin": is_admin, "region_arg": _region_arg(region)}
 
 

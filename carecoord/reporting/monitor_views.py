@@ -16,6 +16,7 @@ from carecoord.accounts.models import Region
 from carecoord.audit.models import Action
 from carecoord.audit.operations import record
 from carecoord.codes import Role
+from carecoord.database import reporting_bind_arguments
 from carecoord.extensions import db
 from carecoord.pdf import PdfUnavailable, pdf_available, render_pdf
 from carecoord.reporting import monitor
@@ -120,7 +121,10 @@ def _region() -> Region:
         raise OutOfScope("region", "invalid")
     if not _is_admin():
         raise OutOfScope("region", code.upper())
-    region = db.session.scalar(select(Region).where(Region.code == code.upper()))
+    region = db.session.scalar(
+        select(Region).where(Region.code == code.upper()),
+        bind_arguments=reporting_bind_arguments(),
+    )
     if region is None:
         raise OutOfScope("region", code.upper())
     return region
@@ -136,7 +140,8 @@ def _is_admin() -> bool:
 
 
 def _all_regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
+    query = select(Region).order_by(Region.name)
+    return list(db.session.scalars(query, bind_arguments=reporting_bind_arguments()))
 
 
 def _object_id(region: Region, year: int) -> str:

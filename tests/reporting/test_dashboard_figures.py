@@ -7,11 +7,23 @@ import io
 import re
 from datetime import date
 
+import pytest
+
 from carecoord.codes import HandoverStatus, Role
 from carecoord.extensions import db
+from carecoord.reporting.rollups import maintenance
 from tests.reporting.dashboard_data import close, complete_intake, hand_over, notified
 
 URL = "/dashboard/?period=2026-Q3"
+
+
+@pytest.fixture(autouse=True, params=["live", "rollups"])
+def counts_source(request, app) -> str:
+    """Each test on the live queries and on the rollups (built first, then kept by the writes)."""
+    if request.param == "rollups":
+        maintenance.rebuild()
+        db.session.commit()
+    return request.param
 
 
 def _table(client, name: str, period: str = "2026-Q3") -> dict[str, list[str]]:

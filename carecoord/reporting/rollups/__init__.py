@@ -1,0 +1,1 @@
+"""The dashboard's rollups: its counts kept per region and quarter, updated with every write."""
