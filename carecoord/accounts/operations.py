@@ -37,7 +37,12 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None; the same work for every failure.
     Only the first factor: nobody is signed in until the second (twofactor.complete_sign_in)."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    ok = verify_password(user.password_hash if user else None, password)
+    stored = user.password_hash if user is not None else None
+    # No transaction stays open during the slow hash: on SQLite the lookup's transaction holds
+    # the only write lock (BEGIN IMMEDIATE), so every request would wait for each check. The
+    # sign-in step has written nothing before this point, so the rollback loses nothing.
+    db.session.rollback()
+    ok = verify_password(stored, password)
     # Nobody is signed in yet: the attempt has no actor, only (perhaps) a target account.
     if user is None or not ok or not user.active:
         reason = "unknown_account" if user is None else "wrong_password" if not ok else "inactive"

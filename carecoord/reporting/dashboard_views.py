@@ -8,7 +8,6 @@ import re
 from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from carecoord.reporting.charts import Bar, Series, bar_chart
 from carecoord.reporting.dashboard_tables import TABLE_KEYS, Row, Table, build
 from carecoord.reporting.suppression import SUPPRESSED_MARK, Cell, check_threshold
 from carecoord.timeutil import today
+from carecoord.web import translate as _
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 blueprint_roles(bp, Role.CHAIN_DIRECTOR, Role.ADMIN)
@@ -142,8 +142,8 @@ def index():
     except PeriodRefused as refused:
         return _refused(region, str(refused))
     tables = build(region, period, _threshold())
-    _audit(region, "dashboard")
-    return render_template(
+    # Rendered before the audit's commit, which would expire the loaded user and region.
+    page = render_template(
         "dashboard/index.html",
         region=region,
         period=period,
@@ -153,6 +153,8 @@ def index():
         mark=SUPPRESSED_MARK,
         **_choices(region),
     )
+    _audit(region, "dashboard")
+    return page
 
 
 @bp.get("/<name>.csv")
