@@ -401,3 +401,23 @@ def make_provider(app, make_region) -> Callable[..., CareProvider]:
         return provider
 
     return make
+
+
+# Migration tests: an empty database of their own and an app on it (no tables yet).
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """A database of its own for each test, skipped or failed like the `database_url` fixture."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    with fresh_postgres_database("carecoord_migrations") as url:
+        yield url
+
+
+@pytest.fixture
+def migrating_app(empty_database_url: str) -> Iterator[Flask]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url}, env="test")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()

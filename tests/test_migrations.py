@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import inspect, text
 
-from carecoord import create_app
 from carecoord.extensions import db
-from tests.conftest import fresh_postgres_database
 
 VERSION_TABLE = "alembic_version"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path) -> Iterator[str]:
-    """A database of its own for each test, skipped or failed like the `database_url` fixture."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    with fresh_postgres_database("carecoord_migrations") as url:
-        yield url
-
-
-@pytest.fixture
-def migrating_app(empty_database_url: str) -> Iterator[Flask]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url}, env="test")
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def alembic_config() -> Config:

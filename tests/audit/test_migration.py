@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 
-from carecoord import create_app
 from carecoord.audit import append_only
 from carecoord.audit.cli import walk_chain
 from carecoord.audit.models import AuditEntry
 from carecoord.extensions import db
-from tests.conftest import fresh_postgres_database
 
 BEFORE, REVISION = "3c5e7a9b1d2f", "4d6f8a0c2e41"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def migrating_app(request, tmp_path) -> Iterator[Flask]:
-    def make(url: str) -> Iterator[Flask]:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url}, env="test")
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
-
-    if request.param == "sqlite":
-        yield from make(f"sqlite:///{tmp_path / 'audit.db'}")
-        return
-    with fresh_postgres_database("carecoord_audit_migration") as url:
-        yield from make(url)
 
 
 def alembic_config():

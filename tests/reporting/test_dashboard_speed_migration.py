@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from alembic import command
-from flask import Flask
 from sqlalchemy import func, insert, inspect, select
 
-from carecoord import create_app
 from carecoord.accounts.models import Region
 from carecoord.clients.models import Client
 from carecoord.extensions import db
@@ -20,7 +16,6 @@ from carecoord.reporting.dashboard import LiveCounts
 from carecoord.reporting.rollups import maintenance
 from carecoord.reporting.rollups.reads import RolledUpCounts, counts_for
 from carecoord.trajectories.models import Trajectory
-from tests.conftest import fresh_postgres_database
 from tests.reporting.test_dashboard_rollups import everything
 from tests.test_migrations import alembic_config
 
@@ -31,22 +26,6 @@ ROLLUP_TABLES = {
     "dashboard_stock_events",
     "dashboard_rollup_state",
 }
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def migrating_app(request, tmp_path) -> Iterator[Flask]:
-    def make(url: str) -> Iterator[Flask]:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url}, env="test")
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
-
-    if request.param == "sqlite":
-        yield from make(f"sqlite:///{tmp_path / 'rollups.db'}")
-        return
-    with fresh_postgres_database("carecoord_rollup_migration") as url:
-        yield from make(url)
 
 
 def _tables() -> set[str]:
