@@ -37,6 +37,7 @@ from flask import Flask, current_app
 from werkzeug.exceptions import HTTPException, NotFound
 
 from carecoord.accounts.models import User
+from carecoord.clients.forms import IDENTITY_FIELDS as IDENTITY
 from carecoord.codes import StepKind
 from carecoord.extensions import db
 from carecoord.handovers.queries import open_handovers
@@ -49,17 +50,6 @@ from carecoord.trajectories.models import Trajectory
 from carecoord.trajectories.operations.closure import has_other_open_trajectory
 
 PREFIX = "/_bench/bare/"
-IDENTITY = (
-    "name",
-    "date_of_birth",
-    "nationality",
-    "phone",
-    "email",
-    "address",
-    "bsn",
-    "v_number",
-    "document_number",
-)
 Params = dict[str, list[str]]
 Environ = dict[str, Any]
 
